@@ -1,0 +1,59 @@
+"""The portal's app factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from . import errors, locale, logs, security, templating
+from .config import ROOT, Settings
+from .extensions import babel, csrf, db, migrate
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_mapping(Settings().as_flask_config())
+    if overrides:
+        app.config.update(overrides)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    logs.install()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=locale.select)
+    WTFormsHelpers(app)
+    security.init_app(app)
+    errors.init_app(app)
+    locale.init_app(app)
+    templating.init_app(app)
+
+    from .journey import bp as journey_bp
+    from .pages import bp as pages_bp
+
+    app.register_blueprint(journey_bp)
+    app.register_blueprint(pages_bp)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app

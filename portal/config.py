@@ -1,0 +1,112 @@
+"""Settings, read once from the environment.
+
+Development and test get safe defaults so a newcomer needs nothing set. Production refuses to start
+when a secret is missing or still at its development default, because a guessable key would let
+anyone forge a session and walk into an adult's answers.
+"""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "development-only-secret-key-change-me"  # noqa: S105 - refused in production
+
+
+class ConfigError(RuntimeError):
+    """A production setting is missing or unsafe."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Board:
+    """Who runs the audit. Everything here is configuration, so any board can run the portal."""
+
+    name: str
+    council: str
+    area: str
+    address: tuple[str, ...]
+    phone: str
+    email: str
+    website: str
+
+
+def load_board() -> Board:
+    return Board(
+        name=_env("BOARD_NAME", "Devon Safeguarding Adults Board"),
+        council=_env("BOARD_COUNCIL", "Devon County Council"),
+        area=_env("BOARD_AREA", "Devon"),
+        address=tuple(
+            line.strip()
+            for line in _env(
+                "BOARD_ADDRESS",
+                "First floor, The Annexe|County Hall|Topsham Road|Exeter|EX2 4QD",
+            ).split("|")
+            if line.strip()
+        ),
+        phone=_env("BOARD_PHONE", "01392 383000"),
+        email=_env("BOARD_EMAIL", "safeguardingadultsboardsecure-mailbox@devon.gcsx.gov.uk"),
+        website=_env("BOARD_WEBSITE", "https://new.devon.gov.uk/devonsafeguardingadultsboard/"),
+    )
+
+
+@dataclass
+class Settings:
+    env: str = field(default_factory=lambda: _env("PORTAL_ENV", "development"))
+
+    def as_flask_config(self) -> dict:
+        env = self.env
+        if env not in ("development", "test", "production"):
+            raise ConfigError(f"PORTAL_ENV must be development, test or production, not {env!r}")
+        production = env == "production"
+
+        keys = [k.strip() for k in (_env("SECRET_KEYS") or "").split(",") if k.strip()]
+        if not keys:
+            if production:
+                raise ConfigError("SECRET_KEYS must be set in production")
+            keys = [DEV_SECRET]
+        if production and (DEV_SECRET in keys or any(len(k) < 32 for k in keys)):
+            raise ConfigError("SECRET_KEYS must be at least 32 characters and not the default")
+
+        database_url = _env("DATABASE_URL")
+        if not database_url:
+            if production:
+                raise ConfigError("DATABASE_URL must be set in production")
+            database_url = f"sqlite:///{ROOT / 'instance' / 'portal.db'}"
+
+        base_url = _env("PUBLIC_BASE_URL", "http://localhost:5000")
+        if production and not base_url.startswith("https://"):
+            raise ConfigError("PUBLIC_BASE_URL must be an https:// address in production")
+
+        return {
+            "PORTAL_ENV": env,
+            "TESTING": env == "test",
+            # The first key signs; the others still verify, so keys can be rotated without
+            # ending every session and link at once.
+            "SECRET_KEY": keys[0],
+            "SECRET_KEY_FALLBACKS": keys[1:],
+            "SECRET_KEYS": keys,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            # hide_parameters keeps personal data out of error messages and logs.
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+            # Links in messages are built from this, never from the request's Host header.
+            "PUBLIC_BASE_URL": base_url.rstrip("/"),
+            "LINK_LIFETIME_DAYS": int(_env("LINK_LIFETIME_DAYS", "28")),
+            "EXIT_URL": _env("EXIT_URL", "https://www.bbc.co.uk/weather"),
+            "BOARD": load_board(),
+            "SESSION_COOKIE_NAME": "session",
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": production,
+            "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
+            "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+            "WTF_CSRF_ENABLED": _env("WTF_CSRF_ENABLED", "1") == "1",
+            "BABEL_DEFAULT_LOCALE": "en",
+            "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+            "LANGUAGES": ("en", "cy", "pl"),
+            "HSTS": production,
+        }

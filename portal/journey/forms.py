@@ -1,0 +1,123 @@
+"""WTForms forms built from the questionnaire definition, one class per page, so validation
+and the widgets come from the same data as everything else."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+from ..questionnaire import STEPS, Field, Step
+from ..wording import say
+
+
+def _too_long(field: Field) -> str:
+    return _(
+        "%(name)s must be %(max)s characters or fewer",
+        name=say(field.name or field.label),
+        max=f"{field.max_length:,}",
+    )
+
+
+class ChoiceField(RadioField):
+    """Radios where a tampered value gets the same message as an empty one would, never a 500."""
+
+    def pre_validate(self, form):
+        if self.data is not None and self.data not in {code for code, _label in self.choices}:
+            raise ValidationError(_("Select one of the options"))
+
+
+class MultiChoiceField(SelectMultipleField):
+    def pre_validate(self, form):
+        codes = {code for code, _label in self.choices}
+        if any(value not in codes for value in self.data or ()):
+            raise ValidationError(_("Select from the options shown"))
+
+
+def _make_field(spec: Field):
+    if spec.kind == "radios":
+        return ChoiceField(
+            spec.id,
+            choices=[(o.code, o.code) for o in spec.options],
+            widget=GovRadioInput(),
+            validate_choice=True,
+        )
+    if spec.kind == "checkboxes":
+        return MultiChoiceField(
+            spec.id, choices=[(o.code, o.code) for o in spec.options], widget=GovCheckboxesInput()
+        )
+    if spec.kind == "declaration":
+        return BooleanField(spec.id, widget=GovCheckboxInput())
+    if spec.kind == "textarea":
+        return TextAreaField(spec.id, widget=GovCharacterCount())
+    return StringField(spec.id, widget=GovTextInput())
+
+
+class StepForm(FlaskForm):
+    step: Step
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for spec in self.step.fields:
+            field = self[spec.id]
+            if field.errors:
+                continue
+            error = self._check(spec, field)
+            if error:
+                field.errors = [*field.errors, error] if isinstance(field.errors, list) else [error]
+                valid = False
+        return valid
+
+    def _check(self, spec: Field, field) -> str | None:
+        value = field.data
+        if isinstance(value, str):
+            value = field.data = value.strip()
+        if spec.required and not value:
+            condition = spec.required_if
+            if condition is None or self[condition[0]].data == condition[1]:
+                return say(spec.required)
+        if isinstance(value, str) and len(value) > spec.max_length:
+            return _too_long(spec)
+        if spec.kind == "checkboxes":
+            exclusive = {o.code for o in spec.options if o.exclusive}
+            if exclusive & set(value or ()) and len(value) > 1:
+                return _(
+                    "Select ‘%(option)s’ or the other options, not both",
+                    option=say(next(o.text for o in spec.options if o.exclusive)),
+                )
+        if spec.kind == "email" and value:
+            try:
+                field.data = validate_email(value, check_deliverability=False).normalized
+            except EmailNotValidError:
+                return _("Enter an email address in the correct format, like name@example.com")
+        if spec.kind == "phone" and value:
+            try:
+                number = phonenumbers.parse(value, "GB")
+            except phonenumbers.NumberParseException:
+                number = None
+            if number is None or not phonenumbers.is_possible_number(number):
+                return _("Enter a phone number, like 01632 960 001 or 07700 900 982")
+        return None
+
+
+@cache
+def form_class(step_id: str) -> type[StepForm]:
+    step = STEPS[step_id]
+    fields = {spec.id: _make_field(spec) for spec in step.fields}
+    return type(f"{step.id.title()}Form", (StepForm,), {"step": step, **fields})
+
+
+def make_form(step: Step, **kwargs) -> StepForm:
+    return form_class(step.id)(**kwargs)

@@ -1,0 +1,98 @@
+"""The rows of check your answers and the confirmation's copy, from the definition."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from ..models import Response
+from ..questionnaire import STEPS, Progress, Step
+from ..wording import say
+from .runner import CHECK, route
+from .saving import current_values
+
+SECTION_TITLES = {
+    "who": "about",
+    "representative": "about",
+    "consent": "consent",
+    "anonymous": "consent",
+}
+
+
+def _value_html(step: Step, spec, value) -> Markup:
+    if spec.kind in ("radios", "checkboxes"):
+        codes = value if isinstance(value, list) else ([value] if value else [])
+        words = [say(spec.option(code).text) for code in codes if spec.option(code)]
+        if len(words) > 1:
+            items = Markup("").join(Markup("<li>%s</li>") % w for w in words)
+            return Markup('<ul class="govuk-list govuk-list--bullet">%s</ul>') % items
+        return escape(words[0]) if words else escape(_("Not answered"))
+    if spec.kind == "declaration":
+        return escape(_("Yes") if value else _("No"))
+    if not value:
+        return escape(_("Not given"))
+    lines = Markup("<br>").join(escape(line) for line in str(value).splitlines())
+    return lines
+
+
+def _row(key, value: Markup, page: str, change_links: bool, hidden: str) -> dict:
+    row = {"key": {"text": key}, "value": {"html": value}}
+    if change_links:
+        row["actions"] = {
+            "items": [
+                {
+                    "href": url_for("journey.page", page=page, change=1),
+                    "text": _("Change"),
+                    "visuallyHiddenText": hidden,
+                }
+            ]
+        }
+    return row
+
+
+def summary_rows(response: Response, state: Progress, change_links: bool) -> list[dict]:
+    """Sections of rows, one section per part of the journey, in the order the pages came."""
+    sections: dict[str, dict] = {}
+    titles = {
+        "about": _("About you"),
+        "consent": _("Sharing your information"),
+        "questions": _("Your experience"),
+        "contact": _("Your contact details"),
+    }
+    for page in route(state):
+        if page == CHECK:
+            continue
+        step = STEPS[page]
+        section_id = SECTION_TITLES.get(page, "contact" if page == "contact" else "questions")
+        section = sections.setdefault(section_id, {"title": titles[section_id], "rows": []})
+        values = current_values(step, response)
+        if step.is_question:
+            section["rows"].append(_question_row(step, values, change_links))
+            continue
+        for spec in step.fields:
+            value = values.get(spec.id)
+            if step.id == "consent" and spec.id != "decision" and state.decision != "agree":
+                continue
+            if spec.id == "relationship" and state.respondent != "representative":
+                continue
+            label = say(spec.label)
+            section["rows"].append(
+                _row(label, _value_html(step, spec, value), page, change_links, label)
+            )
+    return list(sections.values())
+
+
+def _question_row(step: Step, values: dict, change_links: bool) -> dict:
+    parts = []
+    main = step.fields[0]
+    if main.kind in ("radios", "checkboxes"):
+        parts.append(_value_html(step, main, values.get(main.id)))
+    comment = values.get(f"{step.id}_comment")
+    if comment:
+        text = Markup("<br>").join(escape(line) for line in comment.splitlines())
+        parts.append(Markup('<p class="govuk-body">%s</p>') % text)
+    elif not parts:
+        parts.append(escape(_("Not answered")))
+    key = _("Question %(number)s: %(text)s", number=step.number, text=say(step.title))
+    return _row(key, Markup("").join(parts), step.id, change_links, key)

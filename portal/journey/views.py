@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import format_date
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from .. import links
+from ..extensions import db
+from ..models import Invitation, Response, utcnow
+from ..models.events import record
+from ..questionnaire import QUESTIONS, STEPS
+from ..wording import current_format
+from . import bp
+from .forms import make_form
+from .runner import CHECK, allowed, next_page, previous_page, resume_page
+from .saving import current_values, discard_off_route, progress, save_step
+from .state import current_invitation, end_session, ensure_response, start_session
+from .summary import summary_rows
+
+
+def _no_referrer(response):
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/r/<token>")
+def start(token: str):
+    """The link's page. It never changes anything: scanners in mail and text apps open links
+    before people do, so beginning takes a button press (the POST below)."""
+    invitation = links.find(token)
+    if invitation is None:
+        return render_template("public/link_not_working.html"), 404
+    if invitation.response is not None and invitation.response.status == "submitted":
+        return render_template("public/already_sent.html")
+    return render_template(
+        "public/start.html",
+        token=token,
+        resuming=invitation.response is not None,
+        questions=len(QUESTIONS),
+    )
+
+
+@bp.post("/r/<token>")
+def begin(token: str):
+    invitation = links.find(token)
+    if invitation is None:
+        return render_template("public/link_not_working.html"), 404
+    if invitation.response is not None and invitation.response.status == "submitted":
+        return render_template("public/already_sent.html")
+    first_time = invitation.response is None
+    generation = links.begin(invitation)
+    response = ensure_response(invitation)
+    if first_time:
+        record("opened", case_id=invitation.case_id, invitation_id=invitation.id)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two presses of Start at once: the other one created the response.
+        db.session.rollback()
+        invitation = db.session.get(Invitation, invitation.id)
+        generation = links.begin(invitation)
+        db.session.commit()
+        response = invitation.response
+    start_session(invitation, generation)
+    return redirect(url_for("journey.page", page=resume_page(progress(response))))
+
+
+def _already_submitted():
+    """A second tab or a second click after submitting: nothing more is stored."""
+    if request.method == "POST":
+        return render_template("public/already_sent.html")
+    return redirect(url_for("journey.confirmation"))
+
+
+def _live_response() -> Response | None:
+    invitation = current_invitation()
+    return invitation.response if invitation else None
+
+
+@bp.route("/feedback/<page>", methods=["GET", "POST"])
+def page(page: str):
+    if page == CHECK:
+        return check_answers()
+    step = STEPS.get(page)
+    if step is None:
+        abort(404)
+    response = _live_response()
+    if response is None:
+        return render_template("public/session_ended.html"), 403
+    if response.status == "submitted":
+        return _already_submitted()
+    state = progress(response)
+    if not allowed(page, state):
+        return redirect(url_for("journey.page", page=resume_page(state)))
+
+    changing = request.args.get("change") == "1"
+    if request.method == "POST":
+        form = make_form(step)
+        if form.validate():
+            save_step(step, response, form.data)
+            response.format = current_format()
+            state = progress(response)
+            if step.id == "anonymous" and state.anonymous_feedback == "no":
+                return _submit(response)
+            db.session.commit()
+            target = CHECK if changing and allowed(CHECK, state) else next_page(page, state)
+            return redirect(url_for("journey.page", page=target))
+    else:
+        form = make_form(step, data=current_values(step, response))
+
+    back = previous_page(page, state)
+    return render_template(
+        "public/step.html",
+        step=step,
+        form=form,
+        back_url=url_for("journey.page", page=CHECK if changing else back)
+        if (back or changing)
+        else None,
+        changing=changing,
+        question_count=len(QUESTIONS),
+        representative=response.respondent == "representative",
+        today=format_date(date.today(), "long"),
+    )
+
+
+def check_answers():
+    response = _live_response()
+    if response is None:
+        return render_template("public/session_ended.html"), 403
+    if response.status == "submitted":
+        return _already_submitted()
+    state = progress(response)
+    if not allowed(CHECK, state):
+        return redirect(url_for("journey.page", page=resume_page(state)))
+    if request.method == "POST":
+        return _submit(response)
+    return render_template(
+        "public/check.html",
+        sections=summary_rows(response, state, change_links=True),
+        back_url=url_for("journey.page", page=previous_page(CHECK, state)),
+        form=make_form(STEPS["who"]),  # only its CSRF token is used
+    )
+
+
+def _submit(response: Response):
+    """Submit once. The status guard makes a double click or a second tab a no-op that lands
+    on the confirmation, and only one response is ever stored for an invitation."""
+    discard_off_route(response)
+    response.format = current_format()
+    done = db.session.execute(
+        update(Response)
+        .where(Response.id == response.id, Response.status == "draft")
+        .values(status="submitted", submitted_at=utcnow())
+    )
+    if done.rowcount == 1:
+        invitation = response.invitation
+        record("submitted", case_id=invitation.case_id, invitation_id=invitation.id)
+        db.session.commit()
+        return redirect(url_for("journey.confirmation"))
+    db.session.rollback()
+    return render_template("public/already_sent.html")
+
+
+@bp.get("/feedback/confirmation")
+def confirmation():
+    response = _live_response()
+    if response is None:
+        return render_template("public/session_ended.html"), 403
+    if response.status != "submitted":
+        return redirect(url_for("journey.page", page=resume_page(progress(response))))
+    state = progress(response)
+    return render_template(
+        "public/confirmation.html",
+        response=response,
+        declined=state.decision == "decline",
+        sections=summary_rows(response, state, change_links=False),
+    )
+
+
+@bp.get("/exit")
+def exit_page():
+    """Exit this page: forget this browser's session and go somewhere neutral at once.
+    Answers already saved stay saved; the person can carry on later from their link."""
+    end_session()
+    return _no_referrer(redirect(current_app.config["EXIT_URL"]))

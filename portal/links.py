@@ -1,0 +1,77 @@
+"""Invitation links: a 128-bit secret from `secrets`, of which only a SHA-256 hash is stored.
+
+The path is /r/<22 characters>, so the link and a short sentence fit in one text message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from .extensions import db
+from .models import Invitation, Participant, utcnow
+from .models.events import record
+
+TOKEN_BYTES = 16  # 128 bits
+TOKEN_LENGTH = 22  # base64url of 16 bytes, unpadded
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_for(token: str) -> str:
+    return f"{current_app.config['PUBLIC_BASE_URL']}/r/{token}"
+
+
+def issue(participant: Participant, actor: str, expires_at: datetime | None = None):
+    """Create an invitation for a participant and return it with its one-time secret.
+    The secret is shown or sent once and never stored."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    days = current_app.config["LINK_LIFETIME_DAYS"]
+    invitation = Invitation(
+        case_id=participant.case_id,
+        participant_id=participant.id,
+        recipient=participant.role,
+        token_hash=hash_token(token),
+        expires_at=expires_at or utcnow() + timedelta(days=days),
+        format=participant.format,
+        language=participant.language,
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    record("created", actor=actor, case_id=invitation.case_id, invitation_id=invitation.id)
+    return invitation, token
+
+
+def find(token: str, now: datetime | None = None) -> Invitation | None:
+    """The live invitation for a token, or None for unknown, tampered, expired or revoked links
+    alike: callers show the same page whichever it was."""
+    if not token or len(token) != TOKEN_LENGTH:
+        return None
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
+    if invitation is None or not invitation.usable(now or utcnow()):
+        return None
+    return invitation
+
+
+def begin(invitation: Invitation) -> int:
+    """Start (or restart) from the link: every older browser session on it ends."""
+    db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id)
+        .values(session_generation=Invitation.session_generation + 1)
+    )
+    db.session.refresh(invitation)
+    return invitation.session_generation
+
+
+def revoke(invitation: Invitation, actor: str) -> None:
+    invitation.revoked_at = utcnow()
+    record("revoked", actor=actor, case_id=invitation.case_id, invitation_id=invitation.id)

@@ -1,0 +1,51 @@
+"""Which language and format a public page uses, and the switches that change them."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, current_app, g, redirect, request, session
+
+from .questionnaire import FORMATS
+from .wording import current_format
+
+bp = Blueprint("preferences", __name__)
+
+
+def select() -> str:
+    languages = current_app.config["LANGUAGES"]
+    for choice in (g.get("lang_override"), session.get("lang")):
+        if choice in languages:
+            return choice
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never another host, a scheme, or a protocol-relative URL."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return target
+
+
+@bp.post("/preferences")
+def change():
+    """Switch language or format. A POST with CSRF, because it changes the person's session;
+    answers are saved on the server, so nothing already given is lost."""
+    lang = request.form.get("lang")
+    fmt = request.form.get("format")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    if fmt in FORMATS:
+        session["format"] = fmt
+    return redirect(safe_next(request.form.get("next")))
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def _choices():
+        return {"current_format": current_format(), "current_lang": select()}

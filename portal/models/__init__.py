@@ -1,0 +1,17 @@
+"""Database models. Each module holds one area; importing this package registers them all."""
+
+from .base import utcnow
+from .cases import AuditCase, Participant
+from .events import AuditEvent
+from .journey import Answer, ConsentRecord, Invitation, Response
+
+__all__ = [
+    "Answer",
+    "AuditCase",
+    "AuditEvent",
+    "ConsentRecord",
+    "Invitation",
+    "Participant",
+    "Response",
+    "utcnow",
+]

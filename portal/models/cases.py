@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import orm
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+CASE_STATUSES = (
+    "preparing",
+    "waiting_for_views",
+    "ready_for_meeting",
+    "audited",
+    "feedback_sent",
+    "closed",
+)
+CHANNELS = ("email", "text", "letter")
+RECIPIENTS = ("adult", "representative")
+
+
+class AuditCase(db.Model):
+    __tablename__ = "audit_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    quarter: Mapped[str | None] = mapped_column(String(7))  # e.g. 2026-Q4
+    theme: Mapped[str | None] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(30), default="preparing")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Optimistic locking: two staff saving the same case cannot silently overwrite each other.
+    version: Mapped[int] = mapped_column(default=1)
+
+    participants: Mapped[list[Participant]] = orm.relationship(back_populates="case")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def participant(self, role: str) -> Participant | None:
+        return next((p for p in self.participants if p.role == role), None)
+
+
+class Participant(db.Model):
+    """The adult, or someone acting for them, with their recorded communication needs."""
+
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("audit_case.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))  # adult | representative
+    name: Mapped[str | None] = mapped_column(String(120))
+    known_as: Mapped[str | None] = mapped_column(String(120))
+    relationship: Mapped[str | None] = mapped_column(String(120))
+    channel: Mapped[str] = mapped_column(String(10), default="email")
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    address: Mapped[str | None] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(10), default="standard")
+    language: Mapped[str] = mapped_column(String(5), default="en")
+
+    case: Mapped[AuditCase] = orm.relationship(back_populates="participants")

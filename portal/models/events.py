@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class AuditEvent(db.Model):
+    """What happened, to which record, by whom, and when: never the personal data itself."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(60))  # "adult", "system" or "staff:<id>"
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("audit_case.id"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"), index=True)
+    detail: Mapped[str | None] = mapped_column(String(200))
+
+
+def record(action: str, actor: str = "adult", case_id=None, invitation_id=None, detail=None):
+    """Add an event to the current transaction; it commits with the change it describes."""
+    event = AuditEvent(
+        action=action, actor=actor, case_id=case_id, invitation_id=invitation_id, detail=detail
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,32 @@
+"""Turning the definition's wording into the words on a page: the chosen format, the active
+language (the lazy strings translate when turned into text), and the board's names."""
+
+from __future__ import annotations
+
+from flask import current_app, g, session
+
+from .questionnaire import EASY_READ, FORMATS, STANDARD, Text
+
+
+def current_format() -> str:
+    fmt = g.get("format_override") or session.get("format")
+    return fmt if fmt in FORMATS else STANDARD
+
+
+def board_names() -> dict[str, str]:
+    board = current_app.config["BOARD"]
+    return {"council": board.council, "area": board.area, "board": board.name}
+
+
+def say(text, fmt: str | None = None) -> str:
+    """The words for ``text`` (a Text or a lazy string) in the current format and language."""
+    if text is None:
+        return ""
+    if isinstance(text, Text):
+        text = text.get(fmt or current_format())
+    words = str(text)
+    return words % board_names() if "%(" in words else words
+
+
+def is_easy_read() -> bool:
+    return current_format() == EASY_READ

@@ -1,0 +1,65 @@
+"""Test set-up. The schema is made by the migrations, as in production, on SQLite by default or
+on PostgreSQL when TEST_DATABASE_URL names one (as .ci/run does)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+os.environ["PORTAL_ENV"] = "test"
+
+from portal import create_app  # noqa: E402
+from portal.extensions import db  # noqa: E402
+
+from .checking_client import CheckingClient  # noqa: E402
+
+
+def _database_url(tmp: Path) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def _database():
+    with tempfile.TemporaryDirectory() as tmp:
+        url = _database_url(Path(tmp))
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            if url.startswith("postgresql"):
+                with db.engine.begin() as conn:
+                    conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            upgrade()
+            db.engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def app(_database):
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": _database, "PUBLIC_BASE_URL": "https://feedback.example.org"}
+    )
+    app.test_client_class = CheckingClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(app) -> CheckingClient:
+    return app.test_client()

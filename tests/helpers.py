@@ -1,0 +1,65 @@
+"""Shared steps for journey tests."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from portal.cli import create_case, invite
+from portal.extensions import db
+from portal.models import Invitation, Response
+
+CONSENT_AGREE = {
+    "decision": "agree",
+    "subject_name": "Sam Example",
+    "completed_by": "Sam Example",
+    "signature": "Sam Example",
+    "declaration": "y",
+}
+
+
+def new_link(reference: str = "CASE-1", recipient: str = "adult") -> str:
+    """A fresh invitation's path, /r/<secret>."""
+    from portal.models import AuditCase
+    from sqlalchemy import select
+
+    case = db.session.scalar(select(AuditCase).where(AuditCase.reference == reference))
+    case = case or create_case(reference)
+    link = invite(case, recipient, name="Sam Example")
+    db.session.commit()
+    return urlsplit(link).path
+
+
+def begin(client, path: str):
+    response = client.submit(path)
+    assert response.status_code == 302, response.status_code
+    return response
+
+
+def answer_questions(client, answers: dict[str, dict] | None = None) -> None:
+    """Answer the twelve questions: the given answers, or skip the rest."""
+    answers = answers or {}
+    for number in range(1, 13):
+        qid = f"q{number}"
+        response = client.submit(f"/feedback/{qid}", answers.get(qid, {}))
+        assert response.status_code == 302, (qid, response.status_code)
+
+
+def full_journey(client, path: str, answers: dict | None = None, contact: dict | None = None):
+    begin(client, path)
+    assert client.submit("/feedback/who", {"respondent": "adult"}).status_code == 302
+    assert client.submit("/feedback/consent", CONSENT_AGREE).status_code == 302
+    answer_questions(client, answers)
+    assert client.submit("/feedback/contact", contact or {}).status_code == 302
+    return client.submit("/feedback/check")
+
+
+def response_for(path: str) -> Response | None:
+    from portal.links import hash_token
+    from sqlalchemy import select
+
+    token = path.rsplit("/", 1)[1]
+    db.session.expire_all()
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
+    return invitation.response
