@@ -4,6 +4,7 @@ from .base import utcnow
 from .cases import AuditCase, Participant
 from .events import AuditEvent
 from .journey import Answer, ConsentRecord, Invitation, Response
+from .staff import SafeguardingConcern, StaffSession, StaffUser
 
 __all__ = [
     "Answer",
@@ -13,5 +14,8 @@ __all__ = [
     "Invitation",
     "Participant",
     "Response",
+    "SafeguardingConcern",
+    "StaffSession",
+    "StaffUser",
     "utcnow",
 ]

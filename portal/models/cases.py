@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy import orm
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -19,6 +19,21 @@ CASE_STATUSES = (
 )
 CHANNELS = ("email", "text", "letter")
 RECIPIENTS = ("adult", "representative")
+# The Care Act 2014 statutory guidance's categories of abuse and neglect (Appendix 1's "Type of
+# Abuse"), stored as these codes.
+ABUSE_TYPES = (
+    "physical",
+    "domestic",
+    "sexual",
+    "psychological",
+    "financial",
+    "modern_slavery",
+    "discriminatory",
+    "organisational",
+    "neglect",
+    "self_neglect",
+)
+OUTCOMES_MET = ("yes", "partly", "no", "not_known")
 
 
 class AuditCase(db.Model):
@@ -34,7 +49,30 @@ class AuditCase(db.Model):
     # Optimistic locking: two staff saving the same case cannot silently overwrite each other.
     version: Mapped[int] = mapped_column(default=1)
 
+    # Appendix 1, the Multi-Agency Safeguarding Audit tool.
+    participants_and_roles: Mapped[str | None] = mapped_column(Text)
+    adult_name: Mapped[str | None] = mapped_column(String(120))
+    adult_known_as: Mapped[str | None] = mapped_column(String(120))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    care_first_number: Mapped[str | None] = mapped_column(String(30))
+    nhs_number: Mapped[str | None] = mapped_column(String(10))
+    agency_system_id: Mapped[str | None] = mapped_column(String(60))
+    concern_raised_on: Mapped[date | None] = mapped_column(Date)
+    abuse_types: Mapped[str | None] = mapped_column(String(200))  # space separated codes
+    abuse_location: Mapped[str | None] = mapped_column(Text)
+    referral_source: Mapped[str | None] = mapped_column(Text)
+    presenting_concern: Mapped[str | None] = mapped_column(Text)
+    agencies_involved: Mapped[str | None] = mapped_column(Text)
+    outcomes_met: Mapped[str | None] = mapped_column(String(10))
+    cause_of_risk: Mapped[str | None] = mapped_column(Text)
+    documents_reviewed: Mapped[str | None] = mapped_column(Text)
+    documents_not_available: Mapped[str | None] = mapped_column(Text)
+    desired_outcome: Mapped[str | None] = mapped_column(Text)
+    # The facilitator: the only one of the facilitators who may see this case.
+    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+
     participants: Mapped[list[Participant]] = orm.relationship(back_populates="case")
+    facilitator: Mapped[StaffUser | None] = orm.relationship("StaffUser")  # noqa: F821
 
     __mapper_args__ = {"version_id_col": version}
 
