@@ -4,6 +4,7 @@ from .base import utcnow
 from .cases import AuditCase, Participant
 from .events import AuditEvent
 from .journey import Answer, ConsentRecord, Invitation, Response
+from .outbox import InvitationCode, OutboxMessage
 from .staff import SafeguardingConcern, StaffSession, StaffUser
 
 __all__ = [
@@ -12,6 +13,8 @@ __all__ = [
     "AuditEvent",
     "ConsentRecord",
     "Invitation",
+    "InvitationCode",
+    "OutboxMessage",
     "Participant",
     "Response",
     "SafeguardingConcern",

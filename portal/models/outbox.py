@@ -1,0 +1,141 @@
+"""The outbox: every email, text and letter the portal sends, and what became of it.
+
+A message is a row written in the same transaction as the change that caused it (an invitation
+issued, a feedback letter queued), so a message is never sent for a change that rolled back, and
+never lost for one that committed. The worker (portal/delivery/worker.py) sends the rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import orm
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+from .cases import AuditCase, Participant
+from .journey import Invitation
+
+STATUSES = ("queued", "sending", "sent", "delivered", "failed", "cancelled")
+# A message in one of these will never be sent (again), so its content is no longer kept.
+FINAL = ("sent", "delivered", "failed", "cancelled")
+KINDS = ("invitation", "reminder", "feedback")
+# email, text and letter go through the configured provider; print letters wait for the post
+# room's print batch.
+MESSAGE_CHANNELS = ("email", "text", "letter", "print")
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The provider reference: a random UUID, holding no personal data, unique per message. After a
+    # crash the worker asks the provider whether it already holds a message with this reference.
+    reference: Mapped[str] = mapped_column(String(36), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(10))
+    case_id: Mapped[int] = mapped_column(ForeignKey("audit_case.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"), index=True)
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    format: Mapped[str] = mapped_column(String(10), default="standard")
+
+    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    failure: Mapped[str | None] = mapped_column(String(10))  # temporary | permanent
+    reason: Mapped[str | None] = mapped_column(String(300))  # shown to staff; no personal data
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    provider: Mapped[str | None] = mapped_column(String(20))
+    provider_id: Mapped[str | None] = mapped_column(String(200))
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(60))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # What is sent, kept only until the message reaches a final status (see FINAL). The body of
+    # an invitation holds the adult's one-time link (and a letter its short code): the secret
+    # has to be somewhere the worker can read it until the provider has the message, but it must
+    # not stay in the database in clear. We clear these columns in the same transaction that
+    # records the final status, rather than encrypting them: a key kept in the same app's
+    # configuration would protect little against someone who can read both, and clearing
+    # leaves nothing to leak from backups taken after the message went.
+    to_address: Mapped[str | None] = mapped_column(Text)  # email, phone or postal address
+    subject: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(Text)  # email or text body (plain text)
+    letter_html: Mapped[str | None] = mapped_column(Text)  # the letter, rendered to PDF on send
+    attachment_name: Mapped[str | None] = mapped_column(String(100))
+
+    case: Mapped[AuditCase] = orm.relationship()
+    participant: Mapped[Participant] = orm.relationship()
+    invitation: Mapped[Invitation | None] = orm.relationship()
+
+    def clear_content(self) -> None:
+        self.to_address = self.subject = self.body = self.letter_html = None
+
+
+class InvitationCode(db.Model):
+    """A short code for people who would rather type than follow a link, as printed on letters.
+
+    12 characters: the first 4 pick the code (stored as they are, they are not secret), the other
+    8 are the secret part, of which only an HMAC is kept. Wrong secrets for a known code count
+    against it, and it locks after a few. An invitation may have several codes (a reminder brings
+    a fresh one, since the original link and code were never stored)."""
+
+    __tablename__ = "invitation_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), index=True)
+    selector: Mapped[str] = mapped_column(String(4), unique=True)
+    verifier_hash: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    invitation: Mapped[Invitation] = orm.relationship()
+
+
+class CodeAttempt(db.Model):
+    """A failed code entry from one address (kept as an HMAC, never the address itself), so
+    attempts can be limited per address as well as per code. Old rows are pruned."""
+
+    __tablename__ = "code_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class SentLog(db.Model):
+    """The providers' own record of what they accepted, written (in its own transaction) the
+    moment a provider accepts a message. SMTP relays cannot be asked afterwards whether they took
+    a message, so after a crash this is what the worker checks before sending again."""
+
+    __tablename__ = "sent_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(36), unique=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    provider_id: Mapped[str | None] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DevelopmentMessage(db.Model):
+    """What the development provider 'sent': the rendered message, for the staff outbox page.
+    The development provider is refused in production."""
+
+    __tablename__ = "development_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(36), unique=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    to_address: Mapped[str | None] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(Text)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    attachment_name: Mapped[str | None] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
