@@ -60,7 +60,10 @@ class CheckingClient(FlaskClient):
     """Every page fetched is checked; ``submit`` fills in the CSRF token like a browser would."""
 
     def open(self, *args, **kwargs):
-        response = super().open(*args, **kwargs)
+        # Each request gets its own app context (and so its own `g` and database session), as
+        # in a real server, even though the test itself holds one open.
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
         if response.mimetype == "text/html" and response.status_code != 302:
             response.soup = check_page(response)
         return response
@@ -73,6 +76,6 @@ class CheckingClient(FlaskClient):
 
     def submit(self, path: str, data: dict | None = None, **kwargs):
         """GET the page for its token, then POST the form as a browser would."""
-        form = {"csrf_token": self.csrf_token(path.split("?")[0] if "?" not in path else path)}
+        form = {"csrf_token": self.csrf_token(path)}
         form.update(data or {})
         return self.post(path, data=form, **kwargs)
