@@ -56,4 +56,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from . import cli
 
     cli.init_app(app)
+
+    from . import delivery
+
+    delivery.init_app(app)
     return app

@@ -109,4 +109,68 @@ class Settings:
             "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
             "LANGUAGES": ("en", "cy", "pl"),
             "HSTS": production,
+            **delivery_settings(production),
         }
+
+
+PROVIDERS = ("development", "notify", "smtp")
+
+
+def delivery_settings(production: bool) -> dict:
+    """How emails, texts and letters go out (see portal/delivery/). The development provider only
+    keeps messages for the staff outbox page, so production must name a real one."""
+    provider = _env("DELIVERY_PROVIDER", None if production else "development")
+    if provider not in PROVIDERS:
+        raise ConfigError(
+            "DELIVERY_PROVIDER must be notify or smtp (or development, not in production)"
+        )
+    if production and provider == "development":
+        raise ConfigError("DELIVERY_PROVIDER=development cannot be used in production")
+    settings = {
+        "DELIVERY_PROVIDER": provider,
+        # Letters: "notify" sends them as precompiled PDFs through GOV.UK Notify; "print" keeps
+        # them for the post room's print batch.
+        "LETTER_ROUTE": _env("LETTER_ROUTE", "notify" if provider == "notify" else "print"),
+        "NOTIFY_API_KEY": _env("NOTIFY_API_KEY"),
+        "NOTIFY_BASE_URL": _env("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
+        # Notify templates hold only placeholders, so our wording (in every language and format)
+        # is what is sent: email ((subject)) and ((body)); with a file ((subject)), ((body)) and
+        # ((link_to_file)); text ((body)).
+        "NOTIFY_EMAIL_TEMPLATE_ID": _env("NOTIFY_EMAIL_TEMPLATE_ID"),
+        "NOTIFY_EMAIL_FILE_TEMPLATE_ID": _env("NOTIFY_EMAIL_FILE_TEMPLATE_ID"),
+        "NOTIFY_SMS_TEMPLATE_ID": _env("NOTIFY_SMS_TEMPLATE_ID"),
+        "NOTIFY_CALLBACK_TOKEN": _env("NOTIFY_CALLBACK_TOKEN"),
+        "NOTIFY_LETTER_POSTAGE": _env("NOTIFY_LETTER_POSTAGE", "second"),
+        "SMTP_HOST": _env("SMTP_HOST"),
+        "SMTP_PORT": int(_env("SMTP_PORT", "587")),
+        "SMTP_USERNAME": _env("SMTP_USERNAME"),
+        "SMTP_PASSWORD": _env("SMTP_PASSWORD"),
+        "SMTP_STARTTLS": _env("SMTP_STARTTLS", "1") == "1",
+        "SMTP_FROM": _env("SMTP_FROM"),
+        "SMTP_TIMEOUT": float(_env("SMTP_TIMEOUT", "30")),
+        "OUTBOX_MAX_ATTEMPTS": int(_env("OUTBOX_MAX_ATTEMPTS", "8")),
+        "OUTBOX_BACKOFF_SECONDS": float(_env("OUTBOX_BACKOFF_SECONDS", "30")),
+        "OUTBOX_LEASE_SECONDS": float(_env("OUTBOX_LEASE_SECONDS", "300")),
+        "OUTBOX_POLL_SECONDS": float(_env("OUTBOX_POLL_SECONDS", "5")),
+        "REMINDER_DAYS_BEFORE_EXPIRY": int(_env("REMINDER_DAYS_BEFORE_EXPIRY", "7")),
+    }
+    if settings["LETTER_ROUTE"] not in ("notify", "print"):
+        raise ConfigError("LETTER_ROUTE must be notify or print")
+    if production:
+        needed = {
+            "notify": (
+                "NOTIFY_API_KEY",
+                "NOTIFY_EMAIL_TEMPLATE_ID",
+                "NOTIFY_SMS_TEMPLATE_ID",
+                "NOTIFY_EMAIL_FILE_TEMPLATE_ID",
+                "NOTIFY_CALLBACK_TOKEN",
+            ),
+            "smtp": ("SMTP_HOST", "SMTP_FROM"),
+        }[provider]
+        missing = [name for name in needed if not settings[name]]
+        if missing:
+            raise ConfigError(f"{', '.join(missing)} must be set for DELIVERY_PROVIDER={provider}")
+        token = settings["NOTIFY_CALLBACK_TOKEN"]
+        if token and len(token) < 32:
+            raise ConfigError("NOTIFY_CALLBACK_TOKEN must be at least 32 characters")
+    return settings

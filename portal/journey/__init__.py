@@ -4,4 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("journey", __name__)
 
-from . import views  # noqa: E402,F401  (routes register on import)
+from . import (
+    code_entry,  # noqa: E402,F401  (Enter your code: portal/journey/code_entry.py)
+    views,  # noqa: E402,F401  (routes register on import)
+)

@@ -1,0 +1,79 @@
+"""GOV.UK Notify delivery receipts: Notify POSTs each message's status to this endpoint.
+
+Authenticated by the bearer token set as the callback's token in Notify (NOTIFY_CALLBACK_TOKEN),
+compared in constant time. Exempt from CSRF: the caller is Notify's server, not a browser, and
+the token is what proves it. Receipts are idempotent, and a late one never undoes a later state.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy import select
+
+from ..extensions import csrf, db
+from ..models import utcnow
+from ..models.outbox import OutboxMessage
+
+log = logging.getLogger("portal.outbox")
+bp = Blueprint("delivery", __name__)
+
+# Notify's statuses: https://docs.notifications.service.gov.uk/python.html#status-email
+FAILURES = {
+    "permanent-failure": ("permanent", "The address or number does not exist"),
+    "temporary-failure": ("temporary", "The inbox was full or the phone was off for 72 hours"),
+    "technical-failure": ("temporary", "GOV.UK Notify had a technical failure"),
+    "validation-failed": ("permanent", "GOV.UK Notify could not print the letter"),
+    "cancelled": ("permanent", "The letter was cancelled in GOV.UK Notify"),
+}
+DELIVERED = ("delivered", "received")  # "received": the letter has been posted
+
+
+def _authorised() -> bool:
+    expected = current_app.config.get("NOTIFY_CALLBACK_TOKEN")
+    given = request.headers.get("Authorization", "")
+    if not expected or not given.startswith("Bearer "):
+        return False
+    return hmac.compare_digest(given[len("Bearer ") :].encode(), expected.encode())
+
+
+@bp.post("/delivery/notify/receipts")
+@csrf.exempt
+def notify_receipt():
+    if not _authorised():
+        return jsonify(error="unauthorised"), 401
+    data = request.get_json(silent=True) or {}
+    reference, status = data.get("reference"), data.get("status")
+    if not isinstance(reference, str) or not isinstance(status, str):
+        return jsonify(error="reference and status are needed"), 400
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.reference == reference))
+    if message is None:
+        return jsonify(result="unknown reference"), 200  # not ours: do not make Notify retry
+    apply_receipt(message, status, data.get("id"))
+    db.session.commit()
+    log.info("outbox message %s: receipt %s", message.id, status)
+    return jsonify(result="ok"), 200
+
+
+def apply_receipt(message: OutboxMessage, status: str, notify_id: str | None = None) -> None:
+    if message.status in ("delivered", "failed", "cancelled"):
+        return  # final already
+    if message.status not in ("sending", "sent"):
+        return  # not (yet) with Notify as far as we know: ignore
+    now = utcnow()
+    if status in DELIVERED:
+        message.status, message.delivered_at = "delivered", now
+    elif status in FAILURES:
+        message.status = "failed"
+        message.failure, message.reason = FAILURES[status]
+        message.reason = f"{message.reason} (GOV.UK Notify: {status})"
+    else:
+        return  # created, sending, pending, accepted: still on its way
+    if message.sent_at is None:
+        message.sent_at = now
+    message.provider = message.provider or "notify"
+    message.provider_id = message.provider_id or notify_id
+    message.finished_at = now
+    message.clear_content()

@@ -1,0 +1,78 @@
+"""'Enter your code': the short code printed on a letter leads into the same journey as the link.
+
+GET shows the form; POST checks the code. Beginning from a code is a person's own action (like
+pressing Start now on the link's page), so a right code begins at once. Wrong codes count against
+the code (it locks after a few) and against the address they came from.
+"""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
+
+from .. import links
+from ..delivery import codes
+from ..extensions import db
+from ..models import Invitation, utcnow
+from ..models.events import record
+from . import bp
+from .runner import resume_page
+from .saving import progress
+from .state import ensure_response, start_session
+
+FIELD = "code"
+
+
+def _page(error: str | None = None, value: str = "", status: int = 200):
+    return render_template("public/enter_code.html", error=error, value=value), status
+
+
+@bp.get("/code")
+def enter_code():
+    return _page()
+
+
+@bp.post("/code")
+def check_code():
+    entered = (request.form.get(FIELD) or "")[:40]
+    address = codes.address_key(request.remote_addr)
+    if codes.address_blocked(address):
+        db.session.commit()
+        return render_template("errors/429.html"), 429
+    if not entered.strip():
+        return _page("Enter your code", entered, 400)
+    if codes.normalise(entered) is None:
+        return _page(
+            "Enter the 12 letters and numbers of the code as they are printed", entered, 400
+        )
+    invitation = codes.check(entered, address)
+    if invitation is None or not invitation.usable(utcnow()):
+        db.session.commit()  # keeps the count of failures
+        return _page(
+            "That code is not right, or it no longer works. Check it and try again",
+            entered,
+            400,
+        )
+    if invitation.response is not None and invitation.response.status == "submitted":
+        db.session.commit()
+        return render_template("public/already_sent.html")
+    return _begin(invitation)
+
+
+def _begin(invitation: Invitation):
+    """As pressing Start now on the link's page: any older browser session on it ends."""
+    first_time = invitation.response is None
+    generation = links.begin(invitation)
+    response = ensure_response(invitation)
+    if first_time:
+        record("opened", case_id=invitation.case_id, invitation_id=invitation.id, detail="code")
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        invitation = db.session.get(Invitation, invitation.id)
+        generation = links.begin(invitation)
+        db.session.commit()
+        response = invitation.response
+    start_session(invitation, generation)
+    return redirect(url_for("journey.page", page=resume_page(progress(response))))
