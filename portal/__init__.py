@@ -53,6 +53,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(journey_bp)
     app.register_blueprint(pages_bp)
 
+    from . import staff
+
+    staff.init_app(app)
+
     from . import cli
 
     cli.init_app(app)

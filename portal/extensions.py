@@ -1,6 +1,7 @@
 """Extensions are created once here and bound to an app in create_app()."""
 
 from flask_babel import Babel
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -19,3 +20,6 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
 babel = Babel()
+# Staff sign-in (portal/staff): sessions are loaded from the StaffSession table, never from
+# Flask-Login's own remember-me cookie.
+login_manager = LoginManager()

@@ -1,0 +1,115 @@
+"""Signing in and out, setting up an account, and keeping a session alive."""
+
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from ..locale import safe_next
+from ..models.events import record
+from . import access, auth, bp
+from .forms import ActionForm, SetUpForm, SignInForm
+
+ALL_STAFF = ("admin", "coordinator", "facilitator")
+
+
+def home_for(user) -> str:
+    return url_for("staff.accounts") if user.role == "admin" else url_for("staff.cases")
+
+
+def sign_in_problem() -> str:
+    return _(
+        "The email address, password or security code is not right, or the account is "
+        "locked. Check them and try again. After 10 tries the account locks: an "
+        "administrator can unlock it."
+    )
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@access(public=True)
+def sign_in():
+    form = SignInForm()
+    notice = session.pop(auth.NOTICE_KEY, None) if request.method == "GET" else None
+    if form.validate_on_submit():
+        user = auth.authenticate(form.email.data, form.password.data, form.code.data)
+        if user is None:
+            db.session.commit()  # the failed attempt counts
+            form.email.errors.append(sign_in_problem())
+        else:
+            auth.start_session(user)
+            db.session.commit()
+            target = safe_next(request.args.get("next"))
+            if not target.startswith("/staff/") or target.startswith("/staff/sign-in"):
+                target = home_for(user)
+            return redirect(target, 303)
+    return render_template(
+        "staff/sign_in.html", form=form, notice=notice,
+        totp_optional=not current_app.config["STAFF_REQUIRE_TOTP"],
+    )
+
+
+@bp.post("/sign-out")
+@access(*ALL_STAFF)
+def sign_out():
+    record("staff_signed_out", actor=current_user.actor)
+    auth.end_session()
+    db.session.commit()
+    return redirect(url_for("staff.signed_out"), 303)
+
+
+@bp.get("/signed-out")
+@access(public=True)
+def signed_out():
+    reason = request.args.get("reason")
+    return render_template("staff/signed_out.html", idle=reason == "idle")
+
+
+@bp.post("/keep-alive")
+@access(*ALL_STAFF)
+def keep_alive():
+    """The idle-time warning's "Stay signed in" button. Loading the user has already moved the
+    session's last-seen time on; there is nothing else to do."""
+    return "", 204, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+@bp.get("/")
+@access(*ALL_STAFF)
+def home():
+    return redirect(home_for(current_user))
+
+
+@bp.route("/set-up/<token>", methods=["GET", "POST"])
+@access(public=True)
+def set_up(token: str):
+    user = auth.find_setup_user(token)
+    if user is None:
+        return render_template("staff/set_up_not_working.html"), 404
+    form = SetUpForm()
+    code_required = current_app.config["STAFF_REQUIRE_TOTP"]
+    if form.validate_on_submit():
+        code = form.code.data
+        if code or code_required:
+            if not auth.use_code(user, code):
+                form.code.errors.append(
+                    _("Enter the 6-digit security code your authenticator app shows now")
+                )
+        if not form.errors:
+            user.password_hash = auth.hash_password(form.password.data)
+            user.totp_confirmed = bool(code)
+            user.setup_token_hash = None
+            user.setup_expires_at = None
+            record("staff_set_up", actor=user.actor)
+            db.session.commit()
+            session.clear()
+            session[auth.NOTICE_KEY] = "set_up"
+            return redirect(url_for("staff.sign_in"), 303)
+        db.session.commit()  # keep the used time step
+    return render_template(
+        "staff/set_up.html", form=form, user=user, qr_code=auth.qr_code_data_uri(user),
+        secret=user.totp_secret, code_required=code_required,
+    )
+
+
+__all__ = ["ActionForm"]

@@ -1,0 +1,264 @@
+"""Staff sign-in: argon2id passwords, TOTP codes that cannot be replayed, lockout after ten
+failures, and server-side sessions with an idle and an absolute time limit.
+
+argon2-cffi's PasswordHasher uses argon2id with OWASP-recommended parameters by default and
+tells us when a stored hash needs upgrading; pyotp implements RFC 6238 TOTP as authenticator
+apps do; segno draws the set-up QR code as SVG with no image library.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+import pyotp
+import segno
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app, g, session
+from sqlalchemy import delete, or_, select, update
+
+from ..extensions import db
+from ..models import StaffSession, StaffUser, utcnow
+from ..models.events import record
+
+MAX_FAILED_ATTEMPTS = 10
+IDLE_TIMEOUT = timedelta(minutes=30)
+ABSOLUTE_TIMEOUT = timedelta(hours=12)
+WARN_BEFORE = timedelta(minutes=2)
+SETUP_LINK_LIFETIME = timedelta(days=3)
+PASSWORD_MIN = 12
+PASSWORD_MAX = 128
+SESSION_KEY = "staff_sid"
+NOTICE_KEY = "staff_notice"
+
+hasher = PasswordHasher()
+# Verified against when the email address is unknown, so a wrong address takes as long to
+# refuse as a wrong password.
+_DUMMY_HASH = hasher.hash(secrets.token_urlsafe(16))
+
+
+def sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def totp_required() -> bool:
+    return bool(current_app.config.get("STAFF_REQUIRE_TOTP", True))
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+# --- Passwords --------------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    return hasher.hash(password)
+
+
+def _password_ok(user: StaffUser | None, password: str) -> bool:
+    stored = user.password_hash if user is not None else None
+    try:
+        hasher.verify(stored or _DUMMY_HASH, password or "")
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+    if stored is None:
+        return False
+    if hasher.check_needs_rehash(stored):
+        user.password_hash = hasher.hash(password)
+    return True
+
+
+# --- TOTP -------------------------------------------------------------------------------------
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(user: StaffUser) -> str:
+    issuer = current_app.config["BOARD"].name
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=issuer)
+
+
+def qr_code_data_uri(user: StaffUser) -> str:
+    return segno.make(provisioning_uri(user), error="m").svg_data_uri(scale=5, border=4)
+
+
+def matching_step(secret: str, code: str, now: datetime | None = None) -> int | None:
+    """The time step a code belongs to (this one or either neighbour, for clock drift)."""
+    code = "".join((code or "").split())
+    if not secret or len(code) != 6 or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    when = (now or utcnow()).timestamp()
+    step = int(when // totp.interval)
+    for candidate in (step - 1, step, step + 1):
+        if secrets.compare_digest(totp.generate_otp(candidate), code):
+            return candidate
+    return None
+
+
+def use_code(user: StaffUser, code: str) -> bool:
+    """Accept a code once: its time step must be later than the last one used. The conditional
+    update makes two simultaneous uses of one code succeed at most once."""
+    step = matching_step(user.totp_secret, code)
+    if step is None:
+        return False
+    done = db.session.execute(
+        update(StaffUser)
+        .where(
+            StaffUser.id == user.id,
+            or_(StaffUser.totp_last_step.is_(None), StaffUser.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(user, ["totp_last_step"])
+    return done.rowcount == 1
+
+
+# --- Signing in -------------------------------------------------------------------------------
+
+
+def find_user(email: str) -> StaffUser | None:
+    return db.session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str, code: str) -> StaffUser | None:
+    """The user, if every part was right and the account may sign in; otherwise None, and the
+    caller shows one message whatever was wrong."""
+    user = find_user(email)
+    password_ok = _password_ok(user, password)
+    if user is None:
+        return None
+    usable = user.active and user.locked_at is None
+    needs_code = user.totp_confirmed or totp_required()
+    ok = usable and password_ok
+    if ok and needs_code:
+        ok = user.totp_confirmed and use_code(user, code)
+    if not ok:
+        _failed(user)
+        return None
+    user.failed_attempts = 0
+    user.last_sign_in_at = utcnow()
+    record("staff_signed_in", actor=user.actor)
+    return user
+
+
+def _failed(user: StaffUser) -> None:
+    db.session.execute(
+        update(StaffUser)
+        .where(StaffUser.id == user.id)
+        .values(failed_attempts=StaffUser.failed_attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(user, ["failed_attempts", "locked_at"])
+    record("staff_sign_in_failed", actor=user.actor)
+    if user.failed_attempts >= MAX_FAILED_ATTEMPTS and user.locked_at is None:
+        user.locked_at = utcnow()
+        record("staff_locked", actor="system", detail=user.actor)
+        end_all_sessions(user)
+
+
+# --- Sessions ---------------------------------------------------------------------------------
+
+
+def start_session(user: StaffUser) -> None:
+    """A fresh Flask session (so a fresh CSRF token) holding only a random session id."""
+    now = utcnow()
+    db.session.execute(
+        delete(StaffSession).where(
+            or_(
+                StaffSession.last_seen_at < now - IDLE_TIMEOUT,
+                StaffSession.created_at < now - ABSOLUTE_TIMEOUT,
+            )
+        )
+    )
+    token = secrets.token_urlsafe(32)
+    db.session.add(StaffSession(token_hash=sha256(token), user_id=user.id, created_at=now,
+                                last_seen_at=now))
+    session.clear()
+    session[SESSION_KEY] = token
+
+
+def end_session() -> None:
+    token = session.get(SESSION_KEY)
+    if isinstance(token, str):
+        db.session.execute(delete(StaffSession).where(StaffSession.token_hash == sha256(token)))
+    session.clear()
+
+
+def end_all_sessions(user: StaffUser) -> None:
+    db.session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
+
+
+def load_signed_in_user() -> StaffUser | None:
+    """Flask-Login's request loader: the user of this browser's live session, if any. A session
+    past either time limit is deleted, and the sign-in page says why."""
+    token = session.get(SESSION_KEY)
+    if not isinstance(token, str):
+        return None
+    row = db.session.scalar(select(StaffSession).where(StaffSession.token_hash == sha256(token)))
+    if row is None:
+        session.pop(SESSION_KEY, None)
+        return None
+    now = utcnow()
+    reason = None
+    if now - row.created_at > ABSOLUTE_TIMEOUT:
+        reason = "absolute"
+    elif now - row.last_seen_at > IDLE_TIMEOUT:
+        reason = "idle"
+    user = row.user
+    if reason is None and not user.is_active:
+        reason = "ended"
+    if reason:
+        db.session.delete(row)
+        db.session.commit()
+        session.clear()
+        session[NOTICE_KEY] = reason
+        return None
+    row.last_seen_at = now
+    db.session.commit()
+    g.staff_session_started = row.created_at
+    return user
+
+
+# --- Set-up links -----------------------------------------------------------------------------
+
+
+def issue_setup_link(user: StaffUser) -> str:
+    """A new one-time set-up link: a fresh TOTP secret, no password, every session ended."""
+    token = secrets.token_urlsafe(32)
+    user.setup_token_hash = sha256(token)
+    user.setup_expires_at = utcnow() + SETUP_LINK_LIFETIME
+    user.password_hash = None
+    user.totp_secret = new_totp_secret()
+    user.totp_confirmed = False
+    user.totp_last_step = None
+    user.failed_attempts = 0
+    user.locked_at = None
+    if user.id is not None:
+        end_all_sessions(user)
+    return f"{current_app.config['PUBLIC_BASE_URL']}/staff/set-up/{token}"
+
+
+def find_setup_user(token: str) -> StaffUser | None:
+    if not token or len(token) > 100:
+        return None
+    user = db.session.scalar(select(StaffUser).where(StaffUser.setup_token_hash == sha256(token)))
+    if user is None or user.setup_expires_at is None or user.setup_expires_at <= utcnow():
+        return None
+    return user
+
+
+def create_user(email: str, role: str, name: str | None = None, actor: str = "cli"):
+    """A new account and its set-up link (shown once)."""
+    user = StaffUser(email=normalise_email(email), role=role, name=name)
+    link = issue_setup_link(user)
+    db.session.add(user)
+    db.session.flush()
+    record("staff_created", actor=actor, detail=user.actor)
+    return user, link

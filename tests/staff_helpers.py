@@ -1,0 +1,52 @@
+"""Shared steps for the staff back-office tests."""
+
+from __future__ import annotations
+
+import pyotp
+
+from portal.extensions import db
+from portal.models import AuditCase, StaffUser
+from portal.staff import auth
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(role: str = "coordinator", email: str | None = None, totp: bool = True,
+              name: str | None = None) -> StaffUser:
+    user = StaffUser(
+        email=email or f"{role}@example.org",
+        name=name or role.title(),
+        role=role,
+        password_hash=auth.hash_password(PASSWORD),
+        totp_secret=pyotp.random_base32(),
+        totp_confirmed=totp,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def code_for(user: StaffUser) -> str:
+    return pyotp.TOTP(user.totp_secret).now()
+
+
+def sign_in(client, user: StaffUser, password: str = PASSWORD):
+    """Sign in with a fresh code (forgetting the last used step, so a test may sign in twice
+    within one 30-second step)."""
+    db.session.execute(
+        db.update(StaffUser).where(StaffUser.id == user.id).values(totp_last_step=None)
+    )
+    db.session.commit()
+    response = client.submit(
+        "/staff/sign-in", {"email": user.email, "password": password, "code": code_for(user)}
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    return response
+
+
+def make_case(reference: str = "CASE-1", facilitator: StaffUser | None = None, **fields):
+    case = AuditCase(reference=reference, quarter="2026-Q4", theme="Self-neglect",
+                     facilitator_id=facilitator.id if facilitator else None, **fields)
+    db.session.add(case)
+    db.session.commit()
+    return case
