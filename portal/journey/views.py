@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import format_date
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from .. import links
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import Invitation, Response, utcnow
 from ..models.events import record
 from ..questionnaire import QUESTIONS, STEPS
@@ -26,13 +26,21 @@ def _no_referrer(response):
     return response
 
 
+# Starting from a link: generous for a person, tight for anyone trying links at scale.
+LINK_LIMIT = "30 per minute;200 per hour"
+
+
 @bp.get("/r/<token>")
+@limiter.limit(LINK_LIMIT)
 def start(token: str):
     """The link's page. It never changes anything: scanners in mail and text apps open links
     before people do, so beginning takes a button press (the POST below)."""
     invitation = links.find(token)
     if invitation is None:
         return render_template("public/link_not_working.html"), 404
+    if "format" not in session:
+        # Before the person chooses, the invitation's recorded format (e.g. Easy Read) is used.
+        g.format_override = invitation.format
     if invitation.response is not None and invitation.response.status == "submitted":
         return render_template("public/already_sent.html")
     return render_template(
@@ -44,6 +52,7 @@ def start(token: str):
 
 
 @bp.post("/r/<token>")
+@limiter.limit(LINK_LIMIT)
 def begin(token: str):
     invitation = links.find(token)
     if invitation is None:
