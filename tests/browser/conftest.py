@@ -1,0 +1,144 @@
+"""Browser tests: the portal served on 127.0.0.1 by a background thread, and ONE headless
+Chromium for the whole session (two shared cores: starting browsers is the slow part).
+
+A missing browser or driver fails the suite with a clear message. It never skips: a green run
+must mean the pages were checked in a real browser.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal.extensions import db
+
+from ..conftest import _empty_tables
+from .site import Site
+
+os.environ.setdefault("SE_AVOID_STATS", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
+FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--lang=en-GB",
+)
+
+
+def pytest_collection_modifyitems(items):
+    """The HTML check validates every page the other browser tests were served, so it runs
+    last. Run on its own, it walks the journeys itself first."""
+    last = [item for item in items if item.get_closest_marker("after_walks")]
+    items[:] = [item for item in items if item not in last] + last
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "after_walks: run after every other browser test")
+
+
+class LiveServer:
+    """The app on a free port. Every HTML page it serves is kept, for the HTML checker."""
+
+    def __init__(self, database_url: str):
+        self.server = None
+        self.pages: dict[str, tuple[str, str]] = {}
+        self.app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+        self.app.after_request(self._keep)
+        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        # "Exit this page" must land somewhere without the internet: this service's home page.
+        self.app.config["EXIT_URL"] = f"{self.url}/?from=exit"
+        self.app.config["PUBLIC_BASE_URL"] = self.url
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def _keep(self, response):
+        from flask import request
+
+        if response.mimetype == "text/html" and response.status_code < 300:
+            body = response.get_data(as_text=True)
+            self.pages.setdefault(_fingerprint(body), (f"{request.method} {request.path}", body))
+        elif response.mimetype == "text/html" and response.status_code >= 400:
+            body = response.get_data(as_text=True)
+            where = f"{request.method} {request.path} ({response.status_code})"
+            self.pages.setdefault(_fingerprint(body), (where, body))
+        return response
+
+
+def _fingerprint(body: str) -> str:
+    """Pages differ in their nonce and CSRF token on every request: leave those out, so each
+    distinct page is validated once."""
+    import hashlib
+    import re
+
+    body = re.sub(r'(nonce|value)="[^"]*"', "", body)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def live(_database):
+    server = LiveServer(_database)
+    server.thread.start()
+    yield server
+    server.server.shutdown()
+    with server.app.app_context():
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+def _chromium():
+    from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.chrome.service import Service
+
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not shutil.which(p)]
+    if missing:
+        pytest.fail(
+            f"Browser tests need Chromium and its driver; missing: {', '.join(missing)}. "
+            "Install them with scripts/setup.sh (as root) or "
+            "`apt-get install chromium chromium-driver`.",
+            pytrace=False,
+        )
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    try:
+        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    except WebDriverException as error:
+        pytest.fail(f"Chromium would not start: {error.msg}", pytrace=False)
+    driver.set_window_size(*Site.DESKTOP)
+    return driver
+
+
+@pytest.fixture(scope="session")
+def _driver():
+    driver = _chromium()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def site(live, _driver) -> Site:
+    """The shared browser, reset to a fresh visitor: no cookies, JavaScript on, desktop width,
+    default text size."""
+    page = Site(_driver, live)
+    page.reset()
+    yield page
+    page.reset()
+
+
+ROOT = Path(__file__).resolve().parents[2]
