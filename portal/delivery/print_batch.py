@@ -31,6 +31,9 @@ def make_batch(actor: str) -> tuple[bytes, list[int]] | None:
     """The PDF of all letters due and their message ids, or None if there are none. Letters are
     marked sent (and their content cleared) in the session: commit after handing the PDF over,
     or roll back to leave them queued."""
+    from .worker import begin_write
+
+    begin_write()
     query = (
         select(OutboxMessage)
         .where(OutboxMessage.channel == "print", OutboxMessage.status == "queued")

@@ -19,7 +19,7 @@ import time
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select, text, update
 
 from .. import letters
 from ..extensions import db
@@ -44,8 +44,18 @@ def _due(now):
     )
 
 
+def begin_write() -> None:
+    """On SQLite, take the write lock as the transaction begins (as BEGIN IMMEDIATE would), so
+    reading and then writing cannot fail on a snapshot another connection has since changed.
+    Call it first thing in a transaction. A write that matches no rows still takes the lock."""
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text("UPDATE outbox_message SET id = id WHERE 0 = 1"))
+
+
 def claim(limit: int = 20) -> list[int]:
     """Take up to ``limit`` due messages for this worker, and commit the claim."""
+    db.session.rollback()  # start afresh, so begin_write() is the transaction's first statement
+    begin_write()
     now = utcnow()
     claim_values = {
         "status": "sending",
@@ -153,7 +163,12 @@ def process(message_id: int) -> str:
     """Send one claimed message; returns what became of it."""
     message = db.session.get(OutboxMessage, message_id)
     if message is None or message.status != "sending":
+        db.session.rollback()
         return "skipped"
+    # Keep what was read, and end the read transaction before talking to the provider: the
+    # outcome is then recorded in a fresh transaction that starts with its write.
+    db.session.expunge(message)
+    db.session.rollback()
     provider = provider_for(message.channel)
     try:
         if message.attempts > 1:
@@ -176,7 +191,6 @@ def process(message_id: int) -> str:
     except Exception as error:  # noqa: BLE001 - an unexpected error must not stop the worker
         log.exception("outbox message %s: unexpected error", message.id)
         db.session.rollback()
-        message = db.session.get(OutboxMessage, message_id)
         _retry_or_fail(message, f"Unexpected error ({type(error).__name__})")
         return "retry"
     record_sent(message, provider.name, provider_id)
