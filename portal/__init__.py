@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import errors, locale, logs, security, templating
+from . import database, errors, locale, logs, security, static_files, templating
 from .config import ROOT, Settings
-from .extensions import babel, csrf, db, migrate
+from .extensions import babel, csrf, db, limiter, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -40,12 +41,18 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
+    database.init_app(app)
+    if app.config["PROXY_HOPS"]:
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
     babel.init_app(app, locale_selector=locale.select)
     WTFormsHelpers(app)
     security.init_app(app)
     errors.init_app(app)
     locale.init_app(app)
     templating.init_app(app)
+    static_files.init_app(app)
 
     from .journey import bp as journey_bp
     from .pages import bp as pages_bp

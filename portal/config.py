@@ -109,6 +109,11 @@ class Settings:
             "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
             "LANGUAGES": ("en", "cy", "pl"),
             "HSTS": production,
+            "RATELIMIT_STORAGE_URI": _env("REDIS_URL", "memory://"),
+            "RATELIMIT_ENABLED": _env("RATELIMIT_ENABLED", "1") == "1",
+            "RATELIMIT_STRATEGY": "moving-window",
+            # How many proxies in front of us set X-Forwarded-For; 0 trusts none of it.
+            "PROXY_HOPS": int(_env("PROXY_HOPS", "0")),
             **delivery_settings(production),
         }
 

@@ -1,6 +1,8 @@
 """Extensions are created once here and bound to an app in create_app()."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -23,3 +25,5 @@ babel = Babel()
 # Staff sign-in (portal/staff): sessions are loaded from the StaffSession table, never from
 # Flask-Login's own remember-me cookie.
 login_manager = LoginManager()
+# Rate limits: in memory by default, in Redis when REDIS_URL is set so limits hold across workers.
+limiter = Limiter(key_func=get_remote_address)

@@ -1,8 +1,10 @@
 // Compiles our Sass on GOV.UK Frontend and copies the browser files the pages load.
-import { mkdirSync, copyFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { buildSync } from "esbuild";
 import { compile } from "sass";
 
 const out = "static/build";
+rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 const css = compile("static/src/portal.scss", {
@@ -13,5 +15,15 @@ const css = compile("static/src/portal.scss", {
 });
 writeFileSync(`${out}/portal.css`, css.css);
 
-copyFileSync("node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js", `${out}/govuk-frontend.min.js`);
-console.log(`built ${out}/portal.css (${css.css.length} bytes) and govuk-frontend.min.js`);
+// One small module with only the components we use, rather than all of GOV.UK Frontend.
+buildSync({
+  entryPoints: ["static/src/app.mjs"],
+  bundle: true,
+  minify: true,
+  format: "esm",
+  target: ["es2020"],
+  outfile: `${out}/app.js`,
+  legalComments: "none",
+  logLevel: "warning",
+});
+console.log(`built ${out}/portal.css (${css.css.length} bytes) and ${out}/app.js`);
