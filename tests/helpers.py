@@ -58,7 +58,7 @@ def response_for(path: str) -> Response | None:
     from sqlalchemy import select
 
     token = path.rsplit("/", 1)[1]
-    db.session.expire_all()
+    db.session.commit()  # end the test's read snapshot, as a new request would
     invitation = db.session.scalar(
         select(Invitation).where(Invitation.token_hash == hash_token(token))
     )

@@ -14,7 +14,7 @@ from .helpers import begin, full_journey, new_link
 
 
 def _invitation(path: str) -> Invitation:
-    db.session.expire_all()
+    db.session.commit()  # end the test's read snapshot, as a new request would
     token = path.rsplit("/", 1)[1]
     return db.session.scalar(
         select(Invitation).where(Invitation.token_hash == links.hash_token(token))

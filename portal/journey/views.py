@@ -19,6 +19,7 @@ from .runner import CHECK, allowed, next_page, previous_page, resume_page
 from .saving import current_values, discard_off_route, progress, save_step
 from .state import current_invitation, end_session, ensure_response, start_session
 from .summary import summary_rows
+from .withdrawal import issue_withdrawal_link, withdrawal_url
 
 
 def _no_referrer(response):
@@ -167,6 +168,8 @@ def _submit(response: Response):
     if done.rowcount == 1:
         invitation = response.invitation
         record("submitted", case_id=invitation.case_id, invitation_id=invitation.id)
+        if response.consent is not None and response.consent.decision == "agree":
+            issue_withdrawal_link(response)
         db.session.commit()
         return redirect(url_for("journey.confirmation"))
     db.session.rollback()
@@ -185,6 +188,7 @@ def confirmation():
         "public/confirmation.html",
         response=response,
         declined=state.decision == "decline",
+        withdraw_url=withdrawal_url(),
         sections=summary_rows(response, state, change_links=False),
     )
 

@@ -46,6 +46,8 @@ class AuditCase(db.Model):
     status: Mapped[str] = mapped_column(String(30), default="preparing")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by `flask retention purge` when the case's personal data has been removed.
+    personal_data_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optimistic locking: two staff saving the same case cannot silently overwrite each other.
     version: Mapped[int] = mapped_column(default=1)
 

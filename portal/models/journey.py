@@ -54,6 +54,8 @@ class Response(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Pages saved so far, space separated, so a returning person carries on where they were.
     pages_saved: Mapped[str] = mapped_column(Text, default="")
+    # Hash of the secret in the "stop sharing my information" link given on the confirmation.
+    withdraw_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     respondent: Mapped[str | None] = mapped_column(String(20))  # adult | representative
     representative_name: Mapped[str | None] = mapped_column(String(120))
