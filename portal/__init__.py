@@ -7,7 +7,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import database, errors, locale, logs, security, static_files, templating
+from . import database, easy_read, errors, locale, logs, security, static_files, templating
 from .config import ROOT, Settings
 from .extensions import babel, csrf, db, limiter, migrate
 
@@ -53,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     locale.init_app(app)
     templating.init_app(app)
     static_files.init_app(app)
+    easy_read.init_app(app)
 
     from .journey import bp as journey_bp
     from .pages import bp as pages_bp

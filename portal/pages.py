@@ -8,3 +8,11 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def index():
     return render_template("public/index.html")
+
+
+@bp.get("/credits")
+def credits():
+    """Where the Easy Read pictures come from, and their licence."""
+    from .easy_read import pictures_used
+
+    return render_template("public/credits.html", pictures=pictures_used())

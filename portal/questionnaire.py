@@ -26,10 +26,13 @@ SHORT_MAX = 200
 
 @dataclass(frozen=True)
 class Text:
-    """One piece of wording, in standard and (optionally) Easy Read form."""
+    """One piece of wording, in standard and (optionally) Easy Read form. ``picture`` is the
+    Easy Read picture shown beside it when it stands as a block of its own (an intro paragraph).
+    A Text whose standard form is None is shown in Easy Read only (an extra explanation)."""
 
     standard: object
     easy: object = None
+    picture: str | None = None
 
     def get(self, fmt: str):
         return self.easy if fmt == EASY_READ and self.easy is not None else self.standard
@@ -94,15 +97,19 @@ class Step:
         return next(f for f in self.fields if f.id == field_id)
 
 
+COMMENT_PICTURE = "write_,_to"
+
+
 def comment_field(qid: str, label=None, easy=None, hint: Text | None = None) -> Field:
     return Field(
         id=f"{qid}_comment",
         kind="textarea",
-        label=Text(label or _l("Comments"), easy or _l("Tell us more (you do not have to)")),
-        hint=hint,
-        name=Text(label or _l("Comments")),
+        label=Text(label or _l("Comments"), easy or _l("Do you want to tell us more?")),
+        hint=hint or Text(None, _l("You do not have to write anything.")),
+        name=Text(label or _l("Comments"), _l("Tell us more")),
         max_length=COMMENT_MAX,
         spellcheck=True,
+        picture=COMMENT_PICTURE,
     )
 
 
@@ -129,32 +136,37 @@ def opt(code: str, standard, easy=None, picture: str | None = None, exclusive=Fa
     return Option(code=code, text=Text(standard, easy), picture=picture, exclusive=exclusive)
 
 
-NOT_ANSWERED = opt("not_answered", _l("Not answered"), _l("I do not want to answer"))
+NOT_ANSWERED = opt(
+    "not_answered", _l("Not answered"), _l("I do not want to answer."), picture="non_speaking"
+)
 
 # --- Who is filling this in ----------------------------------------------------------------
 
 WHO = Step(
     id="who",
-    title=Text(_l("Who is filling this in?"), _l("Who is filling this in?")),
+    title=Text(_l("Who is filling this in?"), _l("Who is filling in this form?")),
     store="response",
+    picture="ask_,_to",
     fields=(
         Field(
             id="respondent",
             kind="radios",
-            label=Text(_l("Who is filling this in?"), _l("Who is filling this in?")),
+            label=Text(_l("Who is filling this in?"), _l("Who is filling in this form?")),
             required=Text(
-                _l("Select who is filling this in"), _l("Choose who is filling this in.")
+                _l("Select who is filling this in"), _l("Choose who is filling in this form.")
             ),
             options=(
                 opt(
                     "adult",
                     _l("I am the person the safeguarding was about"),
                     _l("Me. The safeguarding was about me."),
+                    picture="I",
                 ),
                 opt(
                     "representative",
                     _l("I am filling this in for someone else"),
-                    _l("I am helping someone else. I am answering for them."),
+                    _l("I am filling it in for someone else."),
+                    picture="help_,_to",
                 ),
             ),
         ),
@@ -162,55 +174,82 @@ WHO = Step(
 )
 
 REPRESENTATIVE_BASES = (
-    opt("lpa", _l("Lasting power of attorney"), _l("I have power of attorney for them")),
-    opt("deputy", _l("Deputy appointed by the Court of Protection"), _l("I am their deputy")),
-    opt("advocate", _l("Advocate or IMCA"), _l("I am their advocate")),
-    opt("family", _l("Family member or friend"), _l("I am family or a friend")),
-    opt("other", _l("Other"), _l("Something else")),
+    opt(
+        "lpa",
+        _l("Lasting power of attorney"),
+        _l("I have lasting power of attorney. This legal paper lets me decide things for them."),
+        picture="sign_,_to",
+    ),
+    opt(
+        "deputy",
+        _l("Deputy appointed by the Court of Protection"),
+        _l("A court made me their deputy. A deputy can decide things for them."),
+        picture="Houses_of_Parliament",
+    ),
+    opt(
+        "advocate",
+        _l("Advocate or IMCA"),
+        _l("I am their advocate. An advocate helps someone say what they want."),
+        picture="talk_2_,_to",
+    ),
+    opt(
+        "family",
+        _l("Family member or friend"),
+        _l("I am in their family. Or I am their friend."),
+        picture="family",
+    ),
+    opt("other", _l("Other"), _l("Something else."), picture="think_,_to"),
 )
 
 REPRESENTATIVE = Step(
     id="representative",
     title=Text(_l("About you"), _l("About you")),
     store="response",
+    picture="help_,_to",
     intro=(
         Text(
             _l("Tell us who you are and why you are answering for the adult."),
-            _l("Tell us who you are."),
+            _l("Tell us who you are. Tell us why you are answering for the person."),
+            picture="help_,_to",
         ),
     ),
     fields=(
         Field(
             id="representative_name",
             kind="text",
-            label=Text(_l("Your full name"), _l("Your name")),
-            required=Text(_l("Enter your full name"), _l("Write your name.")),
+            label=Text(_l("Your full name"), _l("Your full name")),
+            required=Text(_l("Enter your full name"), _l("Write your full name.")),
             name=Text(_l("Your full name")),
             max_length=NAME_MAX,
             autocomplete="name",
             spellcheck=False,
+            picture="write_,_to",
         ),
         Field(
             id="representative_relationship",
             kind="text",
-            label=Text(_l("Your relationship to the adult"), _l("How do you know them?")),
-            hint=Text(_l("For example, daughter, friend or advocate"), _l("For example, my mum")),
-            required=Text(
-                _l("Enter your relationship to the adult"), _l("Write how you know them.")
+            label=Text(_l("Your relationship to the adult"), _l("How do you know the person?")),
+            hint=Text(
+                _l("For example, daughter, friend or advocate"),
+                _l("For example, I am their daughter. Or I am their friend."),
             ),
-            name=Text(_l("Your relationship to the adult")),
+            required=Text(
+                _l("Enter your relationship to the adult"), _l("Write how you know the person.")
+            ),
+            name=Text(_l("Your relationship to the adult"), _l("How you know the person")),
             max_length=NAME_MAX,
+            picture="family",
         ),
         Field(
             id="representative_basis",
             kind="radios",
             label=Text(
                 _l("On what basis are you acting for the adult?"),
-                _l("Why are you answering for them?"),
+                _l("Why can you answer for the person?"),
             ),
             required=Text(
                 _l("Select on what basis you are acting for the adult"),
-                _l("Choose why you are answering for them."),
+                _l("Choose why you can answer for the person."),
             ),
             options=REPRESENTATIVE_BASES,
         ),
@@ -225,14 +264,19 @@ CONSENT_STATEMENTS = (
             "This audit will be carried out confidentially and in line with any limitations "
             "outlined before."
         ),
-        _l("We keep the audit private."),
+        _l("We keep the audit private. We will not share anything you ask us to keep private."),
+        picture="key_1",
     ),
     Text(
         _l(
             "I understand that I can change my mind to the sharing of my personal information at "
             "any time and agree to inform the relevant professional if I wish to do so."
         ),
-        _l("You can change your mind at any time. Just tell us."),
+        _l(
+            "You can change your mind about sharing at any time. "
+            "If you do, tell the worker who asked you."
+        ),
+        picture="change_mind_,_to",
     ),
     Text(
         _l(
@@ -241,9 +285,11 @@ CONSENT_STATEMENTS = (
             "or solve a crime."
         ),
         _l(
-            "Sometimes we must share information without asking. "
-            "This is when someone is in danger. Or to stop a crime."
+            "Sometimes we must share information without asking you. "
+            "We do this if you or someone else is in danger. "
+            "We also do this to help stop a crime or find out who did it."
         ),
+        picture="warning_light",
     ),
     # The source names the Data Protection Act 1998, repealed in 2018; the law in force is named.
     Text(
@@ -252,7 +298,12 @@ CONSENT_STATEMENTS = (
             "whether in electronic format or on paper and that my personal information is "
             "protected by the Data Protection Act 2018."
         ),
-        _l("%(council)s keeps your information safe. The law protects it."),
+        _l(
+            "%(council)s keeps your information safe. "
+            "It keeps it on computers and on paper. "
+            "A law called the Data Protection Act protects your information."
+        ),
+        picture="locker",
     ),
 )
 
@@ -260,6 +311,7 @@ CONSENT = Step(
     id="consent",
     title=Text(_l("Information sharing consent"), _l("Can we share your information?")),
     store="consent",
+    picture="share_,_to",
     intro=CONSENT_STATEMENTS,
     fields=(
         Field(
@@ -267,7 +319,7 @@ CONSENT = Step(
             kind="radios",
             label=Text(
                 _l("Do you agree to your information being shared for the audit?"),
-                _l("Can we share your information for the audit?"),
+                _l("Can we share your information with the people doing the audit?"),
             ),
             required=Text(
                 _l("Select whether you agree to your information being shared"),
@@ -280,12 +332,14 @@ CONSENT = Step(
                         "I agree to the information about me being shared with other "
                         "professionals in relevant organisations and agencies"
                     ),
-                    _l("Yes. You can share my information with the people doing the audit."),
+                    _l("Yes. You can share my information with the workers doing the audit."),
+                    picture="correct",
                 ),
                 opt(
                     "decline",
                     _l("I do not agree to the information about me being shared"),
                     _l("No. Do not share my information."),
+                    picture="mistake_no_wrong",
                 ),
             ),
         ),
@@ -294,29 +348,42 @@ CONSENT = Step(
             kind="text",
             label=Text(
                 _l("Your name or the person you’re representing"),
-                _l("Your name, or the name of the person you are helping"),
+                _l("Who is the form about? Write their name."),
             ),
+            hint=Text(None, _l("This is your name. Or the name of the person you are helping.")),
             required=Text(
                 _l("Enter your name or the name of the person you’re representing"),
-                _l("Write your name. Or the name of the person you are helping."),
+                _l("Write the name of the person the form is about."),
             ),
             required_if=("decision", "agree"),
-            name=Text(_l("Your name or the person you’re representing")),
+            name=Text(
+                _l("Your name or the person you’re representing"),
+                _l("The name of the person the form is about"),
+            ),
             max_length=NAME_MAX,
             spellcheck=False,
+            picture="I",
         ),
         Field(
             id="completed_by",
             kind="text",
-            label=Text(_l("Name of person completing this form"), _l("Your name")),
+            label=Text(
+                _l("Name of person completing this form"),
+                _l("Who is filling in this form? Write their name."),
+            ),
             required=Text(
-                _l("Enter the name of the person completing this form"), _l("Write your name.")
+                _l("Enter the name of the person completing this form"),
+                _l("Write the name of the person filling in this form."),
             ),
             required_if=("decision", "agree"),
-            name=Text(_l("Name of person completing this form")),
+            name=Text(
+                _l("Name of person completing this form"),
+                _l("The name of the person filling in this form"),
+            ),
             max_length=NAME_MAX,
             autocomplete="name",
             spellcheck=False,
+            picture="write_,_to",
         ),
         Field(
             id="relationship",
@@ -325,30 +392,38 @@ CONSENT = Step(
                 _l("Relationship to adult if being completed by a representative"),
                 _l("How do you know the person?"),
             ),
-            name=Text(_l("Relationship to adult")),
+            name=Text(_l("Relationship to adult"), _l("How you know the person")),
             max_length=NAME_MAX,
+            picture="family",
         ),
         Field(
             id="signature",
             kind="text",
-            label=Text(_l("Signature"), _l("Sign here")),
-            hint=Text(_l("Type your full name to sign"), _l("Type your full name.")),
-            required=Text(_l("Type your full name to sign the form"), _l("Type your name.")),
+            label=Text(_l("Signature"), _l("Sign the form")),
+            hint=Text(
+                _l("Type your full name to sign"),
+                _l("Type your full name. This is your signature."),
+            ),
+            required=Text(
+                _l("Type your full name to sign the form"),
+                _l("Type your full name to sign the form."),
+            ),
             required_if=("decision", "agree"),
-            name=Text(_l("Signature")),
+            name=Text(_l("Signature"), _l("Your signature")),
             max_length=NAME_MAX,
             spellcheck=False,
+            picture="sign_,_to",
         ),
         Field(
             id="declaration",
             kind="declaration",
             label=Text(
                 _l("I confirm that typing my name is my signature on this form"),
-                _l("Typing my name is my signature."),
+                _l("I agree that typing my name is my signature."),
             ),
             required=Text(
                 _l("Confirm that typing your name is your signature"),
-                _l("Tick the box to sign."),
+                _l("Tick the box to show that typing your name is your signature."),
             ),
             required_if=("decision", "agree"),
         ),
@@ -362,9 +437,11 @@ CONSENT = Step(
                 ),
                 _l("Is there anything we must not share? Or anyone we must not tell?"),
             ),
-            name=Text(_l("What not to share")),
+            hint=Text(None, _l("You do not have to write anything.")),
+            name=Text(_l("What not to share"), _l("What we must not share")),
             max_length=COMMENT_MAX,
             spellcheck=True,
+            picture="non_speaking",
         ),
         Field(
             id="comments",
@@ -374,11 +451,13 @@ CONSENT = Step(
                     "Please share with us any comments or feedback on your experiences of "
                     "Safeguarding in %(area)s"
                 ),
-                _l("Is there anything else you want to tell us?"),
+                _l("Do you want to tell us anything about safeguarding in %(area)s?"),
             ),
-            name=Text(_l("Comments")),
+            hint=Text(None, _l("You do not have to write anything.")),
+            name=Text(_l("Comments"), _l("Anything else")),
             max_length=COMMENT_MAX,
             spellcheck=True,
+            picture="talk_1_,_to",
         ),
     ),
 )
@@ -387,37 +466,82 @@ ANONYMOUS = Step(
     id="anonymous",
     title=Text(
         _l("Would you still like to tell us about your experience?"),
-        _l("Do you still want to tell us how it went?"),
+        _l("Do you still want to tell us how things went?"),
     ),
     store="consent",
+    picture="talk_1_,_to",
     fields=(
         Field(
             id="anonymous_feedback",
             kind="radios",
             label=Text(
                 _l("Would you still like to tell us about your experience?"),
-                _l("Do you still want to tell us how it went?"),
+                _l("Do you still want to tell us how things went?"),
             ),
             hint=Text(
                 _l(
                     "We will not share your information at the audit meeting. If you answer our "
                     "questions, your answers will only be counted in anonymous totals."
                 ),
-                _l("We will not share your information. We will only count your answers."),
+                _l(
+                    "We will not share your information at the audit meeting. "
+                    "We will only add your answers to everyone else’s. "
+                    "Nobody will know which answers are yours."
+                ),
             ),
             required=Text(
                 _l("Select yes if you would still like to tell us about your experience"),
                 _l("Choose yes or no."),
             ),
             options=(
-                opt("yes", _l("Yes, I will answer the questions"), _l("Yes")),
-                opt("no", _l("No, send my decision now"), _l("No")),
+                opt(
+                    "yes",
+                    _l("Yes, I will answer the questions"),
+                    _l("Yes. I will answer the questions."),
+                    picture="correct",
+                ),
+                opt(
+                    "no",
+                    _l("No, send my decision now"),
+                    _l("No. Send my choice now."),
+                    picture="mistake_no_wrong",
+                ),
             ),
         ),
     ),
 )
 
 # --- The Safeguarding Experience Tool (Appendix 2) -------------------------------------------
+
+# Easy Read pictures for the answer scales: the same picture means the same step on every scale.
+ALL, MOST, LITTLE, NONE = "great", "good", "bad", "mistake_no_wrong"
+YES, NO, UNSURE = "correct", "mistake_no_wrong", "think_,_to"
+# Faces for the feeling scales: happy (q6, q7) and safer (q8).
+VERY_HAPPY, QUITE_HAPPY, NOT_VERY_HAPPY, NOT_AT_ALL_HAPPY = (
+    "laughing_lady",
+    "happy_lady",
+    "sad_lady",
+    "angry_lady",
+)
+A_LOT_SAFER, QUITE_SAFER, NOT_MUCH_SAFER, NOT_AT_ALL_SAFER = (
+    "serene_lady",
+    "happy_lady",
+    "worried_lady",
+    "afraid_lady",
+)
+
+
+def happy_scale(standard: tuple) -> tuple[Option, ...]:
+    """Questions 6 and 7 share one Easy Read scale; the question says what it is about."""
+    very, quite, not_very, not_at_all = standard
+    return (
+        opt("very_happy", very, _l("I am very happy."), VERY_HAPPY),
+        opt("quite_happy", quite, _l("I am quite happy."), QUITE_HAPPY),
+        opt("not_very_happy", not_very, _l("I am not very happy."), NOT_VERY_HAPPY),
+        opt("not_at_all_happy", not_at_all, _l("I am not happy at all."), NOT_AT_ALL_HAPPY),
+        NOT_ANSWERED,
+    )
+
 
 QUESTIONS: tuple[Step, ...] = (
     question(
@@ -426,15 +550,37 @@ QUESTIONS: tuple[Step, ...] = (
             _l(
                 "Did you feel listened to during conversations and meetings with people about "
                 "helping you feel safe?"
-            )
+            ),
+            _l("People talked with you about keeping safe. Did you feel they listened to you?"),
         ),
         (
-            opt("always", _l("I was always listened to")),
-            opt("quite_a_bit", _l("I was listened to quite a bit")),
-            opt("not_very_much", _l("I was not listened to very much")),
-            opt("not_at_all", _l("I was not listened to at all")),
+            opt(
+                "always",
+                _l("I was always listened to"),
+                _l("People always listened to me."),
+                ALL,
+            ),
+            opt(
+                "quite_a_bit",
+                _l("I was listened to quite a bit"),
+                _l("People listened to me quite a lot."),
+                MOST,
+            ),
+            opt(
+                "not_very_much",
+                _l("I was not listened to very much"),
+                _l("People did not listen to me very much."),
+                LITTLE,
+            ),
+            opt(
+                "not_at_all",
+                _l("I was not listened to at all"),
+                _l("People did not listen to me at all."),
+                NONE,
+            ),
             NOT_ANSWERED,
         ),
+        picture="hear_,_to",
     ),
     question(
         2,
@@ -442,16 +588,36 @@ QUESTIONS: tuple[Step, ...] = (
             _l(
                 "Did you get the right information to help you feel safe during the safeguarding "
                 "concern?"
-            )
+            ),
+            _l("Did people give you the right information to help you feel safe?"),
         ),
         (
-            opt("a_lot", _l("I got a lot of information")),
-            opt("quite_a_lot", _l("I got quite a lot of information")),
-            opt("not_very_much", _l("I did not get very much information")),
-            opt("none", _l("I did not get any information")),
+            opt("a_lot", _l("I got a lot of information"), _l("I got a lot of information."), ALL),
+            opt(
+                "quite_a_lot",
+                _l("I got quite a lot of information"),
+                _l("I got quite a lot of information."),
+                MOST,
+            ),
+            opt(
+                "not_very_much",
+                _l("I did not get very much information"),
+                _l("I did not get much information."),
+                LITTLE,
+            ),
+            opt(
+                "none",
+                _l("I did not get any information"),
+                _l("I did not get any information."),
+                NONE,
+            ),
             NOT_ANSWERED,
         ),
-        hint=Text(_l("This could be verbal or written information.")),
+        hint=Text(
+            _l("This could be verbal or written information."),
+            _l("People could tell you things. Or they could give you things to read."),
+        ),
+        picture="read_,_to",
     ),
     question(
         3,
@@ -459,37 +625,79 @@ QUESTIONS: tuple[Step, ...] = (
             _l(
                 "Were you able to understand the information given to you during the "
                 "safeguarding concern?"
-            )
+            ),
+            _l("Could you understand the information people gave you?"),
         ),
         (
-            opt("all", _l("I was able to understand all of the information")),
-            opt("most", _l("I was able to understand most of the information")),
-            opt("not_much", _l("I was not able to understand much of the information")),
-            opt("none", _l("I was not able to understand any of the information")),
-            opt("no_information", _l("I did not get any information")),
+            opt(
+                "all",
+                _l("I was able to understand all of the information"),
+                _l("I understood all of it."),
+                ALL,
+            ),
+            opt(
+                "most",
+                _l("I was able to understand most of the information"),
+                _l("I understood most of it."),
+                MOST,
+            ),
+            opt(
+                "not_much",
+                _l("I was not able to understand much of the information"),
+                _l("I did not understand much of it."),
+                LITTLE,
+            ),
+            opt(
+                "none",
+                _l("I was not able to understand any of the information"),
+                _l("I did not understand any of it."),
+                "confused_lady",
+            ),
+            opt(
+                "no_information",
+                _l("I did not get any information"),
+                _l("I did not get any information."),
+                NONE,
+            ),
             NOT_ANSWERED,
         ),
+        picture="think_,_to",
     ),
     question(
         4,
-        Text(_l("Did you have someone to support you through the safeguarding?")),
-        (
-            opt("yes", _l("Yes")),
-            opt("no", _l("No")),
-            opt("decline", _l("Decline")),
+        Text(
+            _l("Did you have someone to support you through the safeguarding?"),
+            _l("Did someone help and support you through the safeguarding?"),
         ),
-        hint=Text(_l("This could have been a friend, family member, IMCA or advocate.")),
-        comment=comment_field("q4", _l("Please specify")),
+        (
+            opt("yes", _l("Yes"), _l("Yes."), YES),
+            opt("no", _l("No"), _l("No."), NO),
+            opt("decline", _l("Decline"), _l("I do not want to say."), "non_speaking"),
+        ),
+        hint=Text(
+            _l("This could have been a friend, family member, IMCA or advocate."),
+            _l(
+                "This could be a friend or someone in your family. "
+                "Or it could be an advocate. "
+                "An advocate helps you say what you want."
+            ),
+        ),
+        comment=comment_field("q4", _l("Please specify"), _l("Who helped you?")),
+        picture="hold_hands_,_to",
     ),
     question(
         5,
-        Text(_l("Were you able to say what you wanted to happen?")),
-        (
-            opt("yes", _l("Yes")),
-            opt("no", _l("No")),
-            opt("partially", _l("Partially")),
-            opt("unsure", _l("Unsure")),
+        Text(
+            _l("Were you able to say what you wanted to happen?"),
+            _l("Could you say what you wanted to happen?"),
         ),
+        (
+            opt("yes", _l("Yes"), _l("Yes."), YES),
+            opt("no", _l("No"), _l("No."), NO),
+            opt("partially", _l("Partially"), _l("Partly. I could say some of it."), "half"),
+            opt("unsure", _l("Unsure"), _l("I am not sure."), UNSURE),
+        ),
+        picture="talk_1_,_to",
     ),
     question(
         6,
@@ -497,57 +705,91 @@ QUESTIONS: tuple[Step, ...] = (
             _l(
                 "How happy are you with the outcome of the safeguarding and the service or "
                 "support you received?"
+            ),
+            _l("How happy are you with how things ended? And with the help you got?"),
+        ),
+        happy_scale(
+            (
+                _l("I am very happy with the end result"),
+                _l("I am quite happy with the end result"),
+                _l("I am not very happy with end result"),
+                _l("I am not at all happy with the end result"),
             )
         ),
-        (
-            opt("very_happy", _l("I am very happy with the end result")),
-            opt("quite_happy", _l("I am quite happy with the end result")),
-            opt("not_very_happy", _l("I am not very happy with end result")),
-            opt("not_at_all_happy", _l("I am not at all happy with the end result")),
-            NOT_ANSWERED,
-        ),
+        picture="finish",
     ),
     question(
         7,
         Text(
             _l(
                 "How happy are you with the way people dealt with the safeguarding concern throughout?"
+            ),
+            _l(
+                "How happy are you with how people dealt with your safeguarding, from start to end?"
+            ),
+        ),
+        happy_scale(
+            (
+                _l("I am very happy with how people dealt with the concern"),
+                _l("I am quite happy with how people dealt with the concern"),
+                _l("I am not very happy with how people dealt with the concern"),
+                _l("I am not at all happy with how people dealt with the concern"),
             )
         ),
-        (
-            opt("very_happy", _l("I am very happy with how people dealt with the concern")),
-            opt("quite_happy", _l("I am quite happy with how people dealt with the concern")),
-            opt("not_very_happy", _l("I am not very happy with how people dealt with the concern")),
-            opt(
-                "not_at_all_happy",
-                _l("I am not at all happy with how people dealt with the concern"),
-            ),
-            NOT_ANSWERED,
-        ),
+        picture="meet_,_to",
     ),
     question(
         8,
-        Text(_l("Do you feel safer now than you did before the safeguarding process was started?")),
+        Text(
+            _l("Do you feel safer now than you did before the safeguarding process was started?"),
+            _l("Do you feel safer now than before the safeguarding started?"),
+        ),
         (
-            opt("a_lot_safer", _l("I feel a lot safer now")),
-            opt("quite_a_bit_safer", _l("I feel quite a bit safer now")),
-            opt("not_much_safer", _l("I feel not much safer now")),
-            opt("not_at_all_safer", _l("I feel not at all safer now")),
+            opt(
+                "a_lot_safer",
+                _l("I feel a lot safer now"),
+                _l("I feel a lot safer now."),
+                A_LOT_SAFER,
+            ),
+            opt(
+                "quite_a_bit_safer",
+                _l("I feel quite a bit safer now"),
+                _l("I feel quite a bit safer now."),
+                QUITE_SAFER,
+            ),
+            opt(
+                "not_much_safer",
+                _l("I feel not much safer now"),
+                _l("I do not feel much safer now."),
+                NOT_MUCH_SAFER,
+            ),
+            opt(
+                "not_at_all_safer",
+                _l("I feel not at all safer now"),
+                _l("I do not feel any safer now."),
+                NOT_AT_ALL_SAFER,
+            ),
             NOT_ANSWERED,
         ),
+        picture="protect_,_to",
     ),
     question(
         9,
         Text(
             _l(
                 "Do you know who to contact if you feel unsafe or need further support or information?"
-            )
+            ),
+            _l(
+                "Do you know who to contact if you feel unsafe? "
+                "Or if you need more help or information?"
+            ),
         ),
         (
-            opt("yes", _l("Yes")),
-            opt("no", _l("No")),
-            opt("unsure", _l("Unsure")),
+            opt("yes", _l("Yes"), _l("Yes."), YES),
+            opt("no", _l("No"), _l("No."), NO),
+            opt("unsure", _l("Unsure"), _l("I am not sure."), UNSURE),
         ),
+        picture="telephone_handset",
     ),
     # The source leaves this sentence unfinished ("Is there anything else you think Devon council
     # (or other organisations)"); it is completed with what the question plainly asks.
@@ -557,8 +799,11 @@ QUESTIONS: tuple[Step, ...] = (
             _l(
                 "Is there anything else you think %(council)s (or other organisations) could do "
                 "better?"
-            )
+            ),
+            _l("Could %(council)s do anything better? Or could other services do better?"),
         ),
+        hint=Text(None, _l("You do not have to write anything.")),
+        picture="correct_thought",
     ),
     question(
         11,
@@ -566,7 +811,11 @@ QUESTIONS: tuple[Step, ...] = (
             _l(
                 "Would you be happy to talk to %(council)s (or other organisations) to help us "
                 "improve the way we support people to stay safe?"
-            )
+            ),
+            _l(
+                "Would you talk to %(council)s or other services? "
+                "This would help us get better at keeping people safe."
+            ),
         ),
         (
             opt(
@@ -575,6 +824,11 @@ QUESTIONS: tuple[Step, ...] = (
                     "I would be interested in joining a forum to share the views of people who "
                     "have experienced safeguarding and their families"
                 ),
+                _l(
+                    "I would like to join a group for people who had safeguarding. "
+                    "The group shares their views and their families’ views."
+                ),
+                "group_work",
             ),
             opt(
                 "staff_training",
@@ -582,6 +836,8 @@ QUESTIONS: tuple[Step, ...] = (
                     "I would be interested in taking part in staff training sessions to share my "
                     "experience"
                 ),
+                _l("I would like to help train workers. I would tell them what happened to me."),
+                "teacher_1a",
             ),
             opt(
                 "training_resources",
@@ -589,6 +845,11 @@ QUESTIONS: tuple[Step, ...] = (
                     "I would be interested in helping organisations to develop training "
                     "resources (such as videos or real life stories)"
                 ),
+                _l(
+                    "I would like to help make things to train workers. "
+                    "For example, videos or true stories."
+                ),
+                "video_camera",
             ),
             opt(
                 "know_more",
@@ -596,15 +857,20 @@ QUESTIONS: tuple[Step, ...] = (
                     "I would like to know more before I make a decision – please contact me to "
                     "discuss further"
                 ),
+                _l("I want to know more before I decide. Please contact me to talk about it."),
+                "ask_,_to",
             ),
             opt(
                 "not_interested",
                 _l("I would not be interested in being contacted in this way"),
+                _l("I do not want to be contacted about this."),
+                NO,
                 exclusive=True,
             ),
         ),
         kind="checkboxes",
-        hint=Text(_l("Select all that apply.")),
+        hint=Text(_l("Select all that apply."), _l("You can choose more than one answer.")),
+        picture="talk_3_,_to",
     ),
     question(
         12,
@@ -612,8 +878,11 @@ QUESTIONS: tuple[Step, ...] = (
             _l(
                 "Is there anything you would like to tell us about the questions or taking part "
                 "in this interview?"
-            )
+            ),
+            _l("Do you want to tell us anything about these questions? Or about taking part?"),
         ),
+        hint=Text(None, _l("You do not have to write anything.")),
+        picture="ask_,_to",
     ),
 )
 
@@ -621,65 +890,76 @@ CONTACT = Step(
     id="contact",
     title=Text(_l("Your contact details"), _l("How can we contact you?")),
     store="response",
+    picture="telephone_handset",
     intro=(
         Text(
             _l(
                 "If you are happy for us to contact you about your feedback please give us your "
                 "name and contact details."
             ),
-            _l("We may want to talk to you about your answers."),
+            _l(
+                "We may want to talk to you about your answers. "
+                "If that is OK, tell us how to contact you."
+            ),
+            picture="talk_2_,_to",
         ),
         Text(
             _l("You do not have to. Leave this page empty if you would rather we did not."),
-            _l("You do not have to give us your details."),
+            _l("You do not have to tell us. You can leave this page empty."),
+            picture="skip_,_to",
         ),
     ),
     fields=(
         Field(
             id="contact_name",
-            name=Text(_l("Name")),
+            name=Text(_l("Name"), _l("Your name")),
             kind="text",
             label=Text(_l("Name"), _l("Your name")),
             max_length=NAME_MAX,
             autocomplete="name",
             spellcheck=False,
+            picture="I",
         ),
         Field(
             id="contact_representative_name",
-            name=Text(_l("Name of representative")),
+            name=Text(_l("Name of representative"), _l("The name of the person helping you")),
             kind="text",
             label=Text(
                 _l("Name of representative if this is completed on your behalf"),
-                _l("The name of the person helping you"),
+                _l("Is someone filling in this form for you? Write their name here."),
             ),
             max_length=NAME_MAX,
             spellcheck=False,
+            picture="help_,_to",
         ),
         Field(
             id="contact_phone",
-            name=Text(_l("Phone number")),
+            name=Text(_l("Phone number"), _l("Your phone number")),
             kind="phone",
             label=Text(_l("Phone number"), _l("Your phone number")),
             max_length=30,
             autocomplete="tel",
             width="20",
+            picture="mobile_phone",
         ),
         Field(
             id="contact_address",
-            name=Text(_l("Address")),
+            name=Text(_l("Address"), _l("Your address")),
             kind="textarea",
             label=Text(_l("Address"), _l("Your address")),
             max_length=500,
             autocomplete="street-address",
+            picture="house",
         ),
         Field(
             id="contact_email",
-            name=Text(_l("Email")),
+            name=Text(_l("Email"), _l("Your email address")),
             kind="email",
             label=Text(_l("Email"), _l("Your email address")),
             max_length=254,
             autocomplete="email",
             spellcheck=False,
+            picture="email",
         ),
     ),
 )

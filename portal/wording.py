@@ -18,14 +18,16 @@ def board_names() -> dict[str, str]:
     return {"council": board.council, "area": board.area, "board": board.name}
 
 
-def say(text, fmt: str | None = None) -> str:
-    """The words for ``text`` (a Text or a lazy string) in the current format and language."""
-    if text is None:
-        return ""
+def say(text, fmt: str | None = None, **values) -> str:
+    """The words for ``text`` (a Text or a lazy string) in the current format and language,
+    with the board's names and any ``values`` put in. A Text with no wording in this format
+    (an Easy Read-only explanation, in the standard format) gives ""."""
     if isinstance(text, Text):
         text = text.get(fmt or current_format())
+    if text is None:
+        return ""
     words = str(text)
-    return words % board_names() if "%(" in words else words
+    return words % {**board_names(), **values} if "%(" in words else words
 
 
 def is_easy_read() -> bool:

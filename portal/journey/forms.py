@@ -7,7 +7,7 @@ from functools import cache
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -19,16 +19,35 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from ..questionnaire import STEPS, Field, Step
+from ..questionnaire import STEPS, Field, Step, Text
 from ..wording import say
+
+# Messages not tied to one field, in standard and Easy Read form (say() picks by the format).
+TOO_LONG = Text(
+    _l("%(name)s must be %(max)s characters or fewer"),
+    _l("%(name)s: you wrote too much. Use %(max)s letters or fewer."),
+)
+NOT_AN_OPTION = Text(_l("Select one of the options"), _l("Choose one of the answers."))
+NOT_THE_OPTIONS = Text(
+    _l("Select from the options shown"), _l("Choose from the answers on this page.")
+)
+EXCLUSIVE = Text(
+    _l("Select ‘%(option)s’ or the other options, not both"),
+    _l("You cannot choose ‘%(option)s’ and another answer. Choose one or the other."),
+)
+BAD_EMAIL = Text(
+    _l("Enter an email address in the correct format, like name@example.com"),
+    _l("Check your email address. It should look like name@example.com"),
+)
+BAD_PHONE = Text(
+    _l("Enter a phone number, like 01632 960 001 or 07700 900 982"),
+    _l("Check your phone number. It should look like 07700 900 982"),
+)
+MESSAGES = (TOO_LONG, NOT_AN_OPTION, NOT_THE_OPTIONS, EXCLUSIVE, BAD_EMAIL, BAD_PHONE)
 
 
 def _too_long(field: Field) -> str:
-    return _(
-        "%(name)s must be %(max)s characters or fewer",
-        name=say(field.name or field.label),
-        max=f"{field.max_length:,}",
-    )
+    return say(TOO_LONG, name=say(field.name or field.label), max=f"{field.max_length:,}")
 
 
 class ChoiceField(RadioField):
@@ -36,14 +55,14 @@ class ChoiceField(RadioField):
 
     def pre_validate(self, form):
         if self.data is not None and self.data not in {code for code, _label in self.choices}:
-            raise ValidationError(_("Select one of the options"))
+            raise ValidationError(say(NOT_AN_OPTION))
 
 
 class MultiChoiceField(SelectMultipleField):
     def pre_validate(self, form):
         codes = {code for code, _label in self.choices}
         if any(value not in codes for value in self.data or ()):
-            raise ValidationError(_("Select from the options shown"))
+            raise ValidationError(say(NOT_THE_OPTIONS))
 
 
 def _make_field(spec: Field):
@@ -93,22 +112,20 @@ class StepForm(FlaskForm):
         if spec.kind == "checkboxes":
             exclusive = {o.code for o in spec.options if o.exclusive}
             if exclusive & set(value or ()) and len(value) > 1:
-                return _(
-                    "Select ‘%(option)s’ or the other options, not both",
-                    option=say(next(o.text for o in spec.options if o.exclusive)),
-                )
+                option = say(next(o.text for o in spec.options if o.exclusive))
+                return say(EXCLUSIVE, option=option.rstrip("."))
         if spec.kind == "email" and value:
             try:
                 field.data = validate_email(value, check_deliverability=False).normalized
             except EmailNotValidError:
-                return _("Enter an email address in the correct format, like name@example.com")
+                return say(BAD_EMAIL)
         if spec.kind == "phone" and value:
             try:
                 number = phonenumbers.parse(value, "GB")
             except phonenumbers.NumberParseException:
                 number = None
             if number is None or not phonenumbers.is_possible_number(number):
-                return _("Enter a phone number, like 01632 960 001 or 07700 900 982")
+                return say(BAD_PHONE)
         return None
 
 
