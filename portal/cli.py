@@ -66,6 +66,18 @@ def init_app(app: Flask) -> None:
         click.echo(f"Invitation for the {recipient} on case {reference}. Link (shown once):")
         click.echo(link)
 
+    retention = click.Group("retention", help="Removing personal data that is no longer needed.")
+    app.cli.add_command(retention)
+
+    @retention.command("purge")
+    @click.option("--months", type=click.IntRange(min=0), help="Override RETENTION_MONTHS.")
+    def retention_purge(months):
+        """Remove personal data from long-closed cases, abandoned drafts and dead codes."""
+        from .retention import purge
+
+        for line in purge(months).lines():
+            click.echo(line)
+
     @app.cli.command("demo")
     def demo():
         """Load demo data and print a sample adult link."""

@@ -96,6 +96,9 @@ class Settings:
             # Links in messages are built from this, never from the request's Host header.
             "PUBLIC_BASE_URL": base_url.rstrip("/"),
             "LINK_LIFETIME_DAYS": int(_env("LINK_LIFETIME_DAYS", "28")),
+            # How long personal data is kept after its audit case is closed: the privacy notice
+            # says so, and `flask --app wsgi retention purge` enforces it.
+            "RETENTION_MONTHS": int(_env("RETENTION_MONTHS", "12")),
             "EXIT_URL": _env("EXIT_URL", "https://www.bbc.co.uk/weather"),
             "BOARD": load_board(),
             "SESSION_COOKIE_NAME": "session",

@@ -1,0 +1,184 @@
+"""Keeping personal data no longer than needed.
+
+`flask --app wsgi retention purge` removes:
+- personal data from cases closed longer ago than RETENTION_MONTHS (default 12): names, dates of
+  birth, identifiers, contact details, free text that may identify someone, and the content of
+  messages; the option codes of answers stay, so anonymised totals can still be reported;
+- drafts nobody will finish: from links that expired or were revoked, and drafts untouched for
+  longer than a link lives;
+- short codes of links that no longer work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, or_, select, update
+
+from .extensions import db
+from .models import Answer, AuditCase, ConsentRecord, Invitation, Participant, Response, utcnow
+from .models.events import record
+from .models.outbox import DevelopmentMessage, InvitationCode, OutboxMessage
+from .models.staff import SafeguardingConcern
+
+CASE_PERSONAL = (
+    "participants_and_roles",
+    "adult_name",
+    "adult_known_as",
+    "date_of_birth",
+    "care_first_number",
+    "nhs_number",
+    "agency_system_id",
+    "concern_raised_on",
+    "abuse_location",
+    "referral_source",
+    "presenting_concern",
+    "agencies_involved",
+    "cause_of_risk",
+    "documents_reviewed",
+    "documents_not_available",
+    "desired_outcome",
+)
+PARTICIPANT_PERSONAL = ("name", "known_as", "relationship", "email", "phone", "address")
+RESPONSE_PERSONAL = (
+    "representative_name",
+    "representative_relationship",
+    "contact_name",
+    "contact_representative_name",
+    "contact_phone",
+    "contact_address",
+    "contact_email",
+)
+CONSENT_PERSONAL = (
+    "subject_name",
+    "completed_by",
+    "relationship",
+    "signature",
+    "restrictions",
+    "comments",
+)
+MESSAGE_CONTENT = ("to_address", "subject", "body", "letter_html")
+
+
+@dataclass
+class PurgeReport:
+    cases: int = 0
+    drafts: int = 0
+    codes: int = 0
+
+    def lines(self) -> list[str]:
+        return [
+            f"Removed personal data from {self.cases} closed case(s)",
+            f"Deleted {self.drafts} abandoned draft(s)",
+            f"Deleted {self.codes} short code(s) of links that no longer work",
+        ]
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+
+def _nulls(columns) -> dict:
+    return dict.fromkeys(columns)
+
+
+def purge(months: int | None = None, actor: str = "retention") -> PurgeReport:
+    months = months if months is not None else current_app.config["RETENTION_MONTHS"]
+    now = utcnow()
+    report = PurgeReport()
+
+    cutoff = now - timedelta(days=round(months * 30.44))
+    case_ids = db.session.scalars(
+        select(AuditCase.id).where(
+            AuditCase.status == "closed",
+            AuditCase.closed_at < cutoff,
+            AuditCase.personal_data_removed_at.is_(None),
+        )
+    ).all()
+    if case_ids:
+        responses = select(Response.id).join(Invitation).where(Invitation.case_id.in_(case_ids))
+        db.session.execute(
+            update(AuditCase)
+            .where(AuditCase.id.in_(case_ids))
+            .values(personal_data_removed_at=now, **_nulls(CASE_PERSONAL)),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.execute(
+            update(Participant)
+            .where(Participant.case_id.in_(case_ids))
+            .values(**_nulls(PARTICIPANT_PERSONAL)),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.execute(
+            update(Response).where(Response.id.in_(responses)).values(**_nulls(RESPONSE_PERSONAL)),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.execute(
+            update(ConsentRecord)
+            .where(ConsentRecord.response_id.in_(responses))
+            .values(**_nulls(CONSENT_PERSONAL)),
+            execution_options={"synchronize_session": False},
+        )
+        # Comments are free text and may name people; the chosen options are kept.
+        db.session.execute(
+            update(Answer).where(Answer.response_id.in_(responses)).values(comment=None),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.execute(
+            update(SafeguardingConcern)
+            .where(SafeguardingConcern.case_id.in_(case_ids))
+            .values(escalated_to="(removed)", how="(removed)"),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.case_id.in_(case_ids))
+            .values(**_nulls(MESSAGE_CONTENT)),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.execute(
+            delete(DevelopmentMessage).where(
+                DevelopmentMessage.reference.in_(
+                    select(OutboxMessage.reference).where(OutboxMessage.case_id.in_(case_ids))
+                )
+            ),
+            execution_options={"synchronize_session": False},
+        )
+        for case_id in case_ids:
+            record("personal_data_removed", actor=actor, case_id=case_id)
+        report.cases = len(case_ids)
+
+    stale = now - timedelta(days=current_app.config["LINK_LIFETIME_DAYS"])
+    abandoned = db.session.scalars(
+        select(Response.id)
+        .join(Invitation)
+        .where(
+            Response.status == "draft",
+            or_(
+                Invitation.expires_at < now,
+                Invitation.revoked_at.is_not(None),
+                Response.updated_at < stale,
+            ),
+        )
+    ).all()
+    if abandoned:
+        db.session.execute(delete(Answer).where(Answer.response_id.in_(abandoned)))
+        db.session.execute(delete(ConsentRecord).where(ConsentRecord.response_id.in_(abandoned)))
+        db.session.execute(
+            delete(SafeguardingConcern).where(SafeguardingConcern.response_id.in_(abandoned))
+        )
+        db.session.execute(delete(Response).where(Response.id.in_(abandoned)))
+        report.drafts = len(abandoned)
+
+    dead = select(Invitation.id).where(
+        or_(Invitation.expires_at < now, Invitation.revoked_at.is_not(None))
+    )
+    result = db.session.execute(
+        delete(InvitationCode).where(InvitationCode.invitation_id.in_(dead)),
+        execution_options={"synchronize_session": False},
+    )
+    report.codes = result.rowcount or 0
+
+    db.session.commit()
+    return report
