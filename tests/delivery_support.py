@@ -35,7 +35,7 @@ def participant(channel="email", reference=None, **details) -> Participant:
         "channel": channel,
         "email": "sam@example.org",
         "phone": "07700900123",
-        "address": "Sam Example\n1 High Street\nExeter\nEX1 1AA",
+        "address": "1 High Street\nExeter\nEX1 1AA",
     }
     values.update(details)
     person = Participant(case_id=case.id, **values)
@@ -99,7 +99,10 @@ class NotifyStub:
                     return False
                 try:
                     claims = jwt.decode(
-                        header[7:], SECRET, algorithms=["HS256"], options={"require": ["iss", "iat"]}
+                        header[7:],
+                        SECRET,
+                        algorithms=["HS256"],
+                        options={"require": ["iss", "iat"]},
                     )
                 except jwt.InvalidTokenError as error:
                     stub.problems.append(f"bad token: {error}")
@@ -157,8 +160,14 @@ class NotifyStub:
     def check_shape(path: str, body: dict) -> str | None:
         """The payloads of Notify's API v2, as documented."""
         if path == "/v2/notifications/email":
-            if set(body) - {"email_address", "template_id", "personalisation", "reference",
-                            "email_reply_to_id", "one_click_unsubscribe_url"}:
+            if set(body) - {
+                "email_address",
+                "template_id",
+                "personalisation",
+                "reference",
+                "email_reply_to_id",
+                "one_click_unsubscribe_url",
+            }:
                 return "unexpected email field"
             if "@" not in body.get("email_address", "") or not body.get("template_id"):
                 return "email_address and template_id are required"

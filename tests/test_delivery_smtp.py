@@ -69,7 +69,7 @@ def smtp(app):
 
 
 def _message():
-    db.session.expire_all()
+    db.session.rollback()  # a fresh snapshot (SQLite WAL), and fresh objects
     return db.session.scalars(select(OutboxMessage)).one()
 
 
@@ -94,7 +94,9 @@ def test_invitation_email_reaches_the_relay(smtp):
 
 def test_feedback_letter_is_attached_as_a_pdf(smtp):
     person = participant("email")
-    delivery.queue_feedback(person, "People listened to you.", "We will check again in a year.", "staff:1")
+    delivery.queue_feedback(
+        person, "People listened to you.", "We will check again in a year.", "staff:1"
+    )
     db.session.commit()
     worker.run_once()
     [(_sender, _recipients, mail)] = smtp.received

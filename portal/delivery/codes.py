@@ -55,7 +55,9 @@ def issue(invitation: Invitation) -> str:
     Only its HMAC is stored: like the link, it is shown or sent once."""
     while True:
         selector = "".join(secrets.choice(ALPHABET) for _ in range(SELECTOR))
-        if not db.session.scalar(select(InvitationCode.id).where(InvitationCode.selector == selector)):
+        if not db.session.scalar(
+            select(InvitationCode.id).where(InvitationCode.selector == selector)
+        ):
             break
     verifier = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH - SELECTOR))
     db.session.add(
@@ -77,7 +79,9 @@ def address_blocked(address_hash: str) -> bool:
     since = utcnow() - ADDRESS_WINDOW
     db.session.execute(delete(CodeAttempt).where(CodeAttempt.at < since))
     count = db.session.scalar(
-        select(func.count()).select_from(CodeAttempt).where(CodeAttempt.address_hash == address_hash)
+        select(func.count())
+        .select_from(CodeAttempt)
+        .where(CodeAttempt.address_hash == address_hash)
     )
     return count >= ADDRESS_FAILURES
 

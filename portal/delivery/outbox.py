@@ -190,7 +190,14 @@ def _invitation_message(kind: str, invitation: Invitation, actor: str, link: str
                 context["code"] = codes.issue(invitation)
             rendered = _message_parts(f"messages/{kind}_{channel}.txt", **context)
     return _add(
-        kind, channel, participant, rendered, actor, invitation=invitation, language=language, fmt=fmt
+        kind,
+        channel,
+        participant,
+        rendered,
+        actor,
+        invitation=invitation,
+        language=language,
+        fmt=fmt,
     )
 
 
@@ -270,7 +277,9 @@ def feedback_letter_html(
         )
 
 
-def feedback_letter_pdf(participant: Participant, findings: str, next_steps: str, **kwargs) -> bytes:
+def feedback_letter_pdf(
+    participant: Participant, findings: str, next_steps: str, **kwargs
+) -> bytes:
     """The preview staff see before queueing: exactly what will be sent."""
     return letters.render_pdf(feedback_letter_html(participant, findings, next_steps, **kwargs))
 

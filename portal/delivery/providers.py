@@ -149,12 +149,16 @@ class SmtpProvider:
                 raise PermanentFailure(
                     f"The mail server refused the message ({error.smtp_code})"
                 ) from None
-            raise TemporaryFailure(f"The mail server deferred the message ({error.smtp_code})") from None
+            raise TemporaryFailure(
+                f"The mail server deferred the message ({error.smtp_code})"
+            ) from None
         except smtplib.SMTPResponseException as error:
             # Authentication, sender or TLS problems: the relay's settings, not this message.
             raise TemporaryFailure(f"The mail server answered {error.smtp_code}") from None
         except (OSError, smtplib.SMTPException) as error:
-            raise TemporaryFailure(f"Could not reach the mail server ({type(error).__name__})") from None
+            raise TemporaryFailure(
+                f"Could not reach the mail server ({type(error).__name__})"
+            ) from None
         message_id = self.message_id(message)
         _log_sent(message.reference, self.name, message_id)
         return message_id

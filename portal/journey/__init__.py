@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("journey", __name__)
 
-from . import (
+from . import (  # noqa: E402  (routes register on import, after bp exists)
     code_entry,  # noqa: E402,F401  (Enter your code: portal/journey/code_entry.py)
     views,  # noqa: E402,F401  (routes register on import)
     withdrawal,  # noqa: E402,F401  (the adult's "stop sharing" link)
