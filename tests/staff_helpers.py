@@ -11,8 +11,15 @@ from portal.staff import auth
 PASSWORD = "correct horse battery staple"
 
 
+def fresh_session() -> None:
+    """End the test's view of the database, as a request's end would: with SQLite in WAL mode
+    a transaction left open since an earlier request would hold an old snapshot."""
+    db.session.commit()
+
+
 def make_user(role: str = "coordinator", email: str | None = None, totp: bool = True,
               name: str | None = None) -> StaffUser:
+    fresh_session()
     user = StaffUser(
         email=email or f"{role}@example.org",
         name=name or role.title(),
@@ -33,6 +40,7 @@ def code_for(user: StaffUser) -> str:
 def sign_in(client, user: StaffUser, password: str = PASSWORD):
     """Sign in with a fresh code (forgetting the last used step, so a test may sign in twice
     within one 30-second step)."""
+    fresh_session()
     db.session.execute(
         db.update(StaffUser).where(StaffUser.id == user.id).values(totp_last_step=None)
     )
@@ -41,10 +49,12 @@ def sign_in(client, user: StaffUser, password: str = PASSWORD):
         "/staff/sign-in", {"email": user.email, "password": password, "code": code_for(user)}
     )
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    fresh_session()
     return response
 
 
 def make_case(reference: str = "CASE-1", facilitator: StaffUser | None = None, **fields):
+    fresh_session()
     case = AuditCase(reference=reference, quarter="2026-Q4", theme="Self-neglect",
                      facilitator_id=facilitator.id if facilitator else None, **fields)
     db.session.add(case)

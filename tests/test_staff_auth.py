@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.models import AuditEvent, StaffSession, StaffUser, utcnow
 from portal.staff import auth
 
-from .staff_helpers import PASSWORD, code_for, make_user, sign_in
+from .staff_helpers import PASSWORD, code_for, fresh_session, make_user, sign_in
 
 PROBLEM = "The email address, password or security code is not right"
 
@@ -28,12 +28,14 @@ def test_sign_in_with_password_and_code_reaches_the_cases(client, app):
     page = client.get("/staff/cases")
     assert page.status_code == 200
     assert page.soup.h1.get_text(strip=True) == "Audit cases"
+    fresh_session()
     assert db.session.scalar(select(StaffSession).where(StaffSession.user_id == user.id))
 
 
 def test_every_failure_gives_the_same_message(client, app):
     user = make_user("coordinator")
     other = make_user("facilitator")
+    fresh_session()
     other.locked_at = utcnow()
     db.session.commit()
     attempts = [
@@ -56,12 +58,13 @@ def test_ten_failures_lock_the_account(client, app):
     user = make_user("coordinator")
     for _ in range(10):
         _attempt(client, user.email, "not the password", code_for(user))
-    db.session.expire_all()
+    fresh_session()
     user = db.session.get(StaffUser, user.id)
     assert user.locked_at is not None and user.failed_attempts == 10
     # Now even the right password and code are refused, with the same message.
     response = _attempt(client, user.email, PASSWORD, code_for(user))
     assert response.status_code == 200 and PROBLEM in response.get_data(as_text=True)
+    fresh_session()
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "staff_locked"))
 
 
@@ -101,6 +104,7 @@ def test_set_up_link_from_the_command_line(client, app):
     link = result.output.strip().splitlines()[-1]
     assert link.startswith("https://feedback.example.org/staff/set-up/")
     path = link.removeprefix("https://feedback.example.org")
+    fresh_session()
     user = db.session.scalar(select(StaffUser).where(StaffUser.email == "new.person@example.org"))
     assert user.setup_token_hash and path.rsplit("/", 1)[1] not in user.setup_token_hash
     page = client.get(path)
@@ -139,6 +143,7 @@ def test_idle_timeout_after_30_minutes(client, app):
         assert response.status_code == 303 and "/staff/sign-in" in response.headers["Location"]
         page = client.get(response.headers["Location"])
         assert "30 minutes" in page.get_data(as_text=True)
+    fresh_session()
     assert db.session.scalar(select(StaffSession).where(StaffSession.user_id == user.id)) is None
 
 
@@ -161,6 +166,7 @@ def test_a_copied_cookie_stops_working_after_sign_out(client, app):
     sign_in(client, user)
     cookie = client.get_cookie("session").value
     assert client.submit("/staff/sign-out").status_code == 303
+    fresh_session()
     assert db.session.scalar(select(StaffSession).where(StaffSession.user_id == user.id)) is None
     thief = app.test_client()
     thief.set_cookie("session", cookie)
@@ -192,6 +198,7 @@ def test_sign_in_and_failures_are_in_the_audit_log(client, app):
     user = make_user("coordinator")
     _attempt(client, user.email, "wrong password here", code_for(user))
     sign_in(client, user)
+    fresh_session()
     actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert actions[:2] == ["staff_sign_in_failed", "staff_signed_in"]
     assert auth.MAX_FAILED_ATTEMPTS == 10
