@@ -7,5 +7,11 @@ export PORTAL_ENV=${PORTAL_ENV:-development}
 .venv/bin/flask --app wsgi db upgrade
 .venv/bin/flask --app wsgi demo
 PORT=${PORT:-5000}
+# The outbox worker sends emails, texts and letters beside the web server, and stops with it.
+.venv/bin/flask --app wsgi outbox run &
+WORKER=$!
+trap 'kill "$WORKER" 2>/dev/null || true' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 echo "Open http://localhost:${PORT}/ (press Ctrl+C to stop)"
-exec .venv/bin/flask --app wsgi run --port "$PORT"
+.venv/bin/flask --app wsgi run --port "$PORT"

@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
             counts = worker.run_once()
             click.echo(f"Outbox: {counts or 'nothing due'}")
         else:
+            click.echo("Outbox worker running (Ctrl+C or SIGTERM to stop)")
             worker.run_forever()
 
     @outbox.command("print-batch")
