@@ -126,6 +126,18 @@ def question(
     fields: list[Field] = []
     if options:
         fields.append(Field(id=qid, kind=kind, label=text, hint=hint, options=options))
+    if not options and comment is None:
+        # A question answered only in words: the question itself labels the box.
+        comment = Field(
+            id=f"{qid}_comment",
+            kind="textarea",
+            label=text,
+            hint=hint,
+            name=Text(_l("Your answer"), _l("Your answer")),
+            max_length=COMMENT_MAX,
+            spellcheck=True,
+            picture=picture,
+        )
     fields.append(comment or comment_field(qid))
     return Step(
         id=qid, title=text, fields=tuple(fields), store="answer", number=number, picture=picture

@@ -3,6 +3,7 @@ and the widgets come from the same data as everything else."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import phonenumbers
@@ -44,6 +45,16 @@ BAD_PHONE = Text(
     _l("Check your phone number. It should look like 07700 900 982"),
 )
 MESSAGES = (TOO_LONG, NOT_AN_OPTION, NOT_THE_OPTIONS, EXCLUSIVE, BAD_EMAIL, BAD_PHONE)
+
+
+# Control characters other than tabs and line breaks, and Unicode non-characters, have no place
+# in an answer: NUL cannot be stored in PostgreSQL text, and the others make invalid HTML when
+# the answer is shown again.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def clean_text(value: str) -> str:
+    return CONTROL.sub("", value).replace("\r\n", "\n").strip()
 
 
 def _too_long(field: Field) -> str:
@@ -88,6 +99,11 @@ class StepForm(FlaskForm):
     step: Step
 
     def validate(self, extra_validators=None) -> bool:
+        for field in self:
+            if isinstance(field.data, str):
+                field.data = clean_text(field.data)
+            elif isinstance(field.data, list):
+                field.data = [clean_text(v) if isinstance(v, str) else v for v in field.data]
         valid = super().validate(extra_validators)
         for spec in self.step.fields:
             field = self[spec.id]
@@ -102,7 +118,7 @@ class StepForm(FlaskForm):
     def _check(self, spec: Field, field) -> str | None:
         value = field.data
         if isinstance(value, str):
-            value = field.data = value.strip()
+            value = field.data = clean_text(value)
         if spec.required and not value:
             condition = spec.required_if
             if condition is None or self[condition[0]].data == condition[1]:
