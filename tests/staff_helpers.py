@@ -55,8 +55,9 @@ def sign_in(client, user: StaffUser, password: str = PASSWORD):
 
 def make_case(reference: str = "CASE-1", facilitator: StaffUser | None = None, **fields):
     fresh_session()
-    case = AuditCase(reference=reference, quarter="2026-Q4", theme="Self-neglect",
-                     facilitator_id=facilitator.id if facilitator else None, **fields)
+    fields = {"quarter": "2026-Q4", "theme": "Self-neglect", **fields}
+    case = AuditCase(reference=reference, facilitator_id=facilitator.id if facilitator else None,
+                     **fields)
     db.session.add(case)
     db.session.commit()
     return case
