@@ -17,8 +17,9 @@ def fresh_session() -> None:
     db.session.commit()
 
 
-def make_user(role: str = "coordinator", email: str | None = None, totp: bool = True,
-              name: str | None = None) -> StaffUser:
+def make_user(
+    role: str = "coordinator", email: str | None = None, totp: bool = True, name: str | None = None
+) -> StaffUser:
     fresh_session()
     user = StaffUser(
         email=email or f"{role}@example.org",
@@ -56,8 +57,9 @@ def sign_in(client, user: StaffUser, password: str = PASSWORD):
 def make_case(reference: str = "CASE-1", facilitator: StaffUser | None = None, **fields):
     fresh_session()
     fields = {"quarter": "2026-Q4", "theme": "Self-neglect", **fields}
-    case = AuditCase(reference=reference, facilitator_id=facilitator.id if facilitator else None,
-                     **fields)
+    case = AuditCase(
+        reference=reference, facilitator_id=facilitator.id if facilitator else None, **fields
+    )
     db.session.add(case)
     db.session.commit()
     return case

@@ -112,11 +112,18 @@ def test_set_up_link_from_the_command_line(client, app):
     assert page.soup.find("img", class_="staff-qr")["src"].startswith("data:image/svg+xml")
     code = pyotp.TOTP(user.totp_secret).now()
     # A wrong code, then mismatched passwords, are refused.
-    bad = client.submit(path, {"password": "a long password 1", "confirm": "a long password 1",
-                               "code": "123456" if code != "123456" else "654321"})
+    bad = client.submit(
+        path,
+        {
+            "password": "a long password 1",
+            "confirm": "a long password 1",
+            "code": "123456" if code != "123456" else "654321",
+        },
+    )
     assert bad.status_code == 200 and "security code" in bad.get_data(as_text=True)
-    done = client.submit(path, {"password": "a long password 1", "confirm": "a long password 1",
-                                "code": code})
+    done = client.submit(
+        path, {"password": "a long password 1", "confirm": "a long password 1", "code": code}
+    )
     assert done.status_code == 303
     # The link is single use.
     assert client.get(path).status_code == 404
@@ -179,7 +186,10 @@ def test_state_changes_need_a_csrf_token(client, app):
     sign_in(client, user)
     assert client.post("/staff/sign-out").status_code == 400
     assert client.post("/staff/keep-alive").status_code == 400
-    assert client.post("/staff/cases/new", data={"reference": "X", "quarter": "2026-Q4"}).status_code == 400
+    assert (
+        client.post("/staff/cases/new", data={"reference": "X", "quarter": "2026-Q4"}).status_code
+        == 400
+    )
     assert client.get("/staff/cases").status_code == 200  # still signed in
 
 

@@ -55,19 +55,34 @@ def _world():
         person = Participant(case=case, role="adult", name="Sam Example", email="s@example.org")
         db.session.add(person)
         db.session.flush()
-        link = Invitation(case_id=case.id, participant_id=person.id, recipient="adult",
-                          token_hash=f"{case.id:064d}", expires_at=case.created_at)
-        placeholder = Invitation(case_id=case.id, participant_id=person.id, recipient="adult",
-                                 token_hash=f"{case.id + 100:064d}", expires_at=case.created_at)
+        link = Invitation(
+            case_id=case.id,
+            participant_id=person.id,
+            recipient="adult",
+            token_hash=f"{case.id:064d}",
+            expires_at=case.created_at,
+        )
+        placeholder = Invitation(
+            case_id=case.id,
+            participant_id=person.id,
+            recipient="adult",
+            token_hash=f"{case.id + 100:064d}",
+            expires_at=case.created_at,
+        )
         db.session.add_all([link, placeholder])
         db.session.flush()
-        response = Response(invitation_id=placeholder.id, reference=f"REF-{case.id}",
-                            method="phone")
+        response = Response(
+            invitation_id=placeholder.id, reference=f"REF-{case.id}", method="phone"
+        )
         db.session.add(response)
         db.session.flush()
         invitation = link
-        ids[case.reference] = {"case_id": case.id, "invitation_id": invitation.id,
-                               "response_id": response.id, "user_id": other.id}
+        ids[case.reference] = {
+            "case_id": case.id,
+            "invitation_id": invitation.id,
+            "response_id": response.id,
+            "user_id": other.id,
+        }
     db.session.commit()
     return facilitator, coordinator, admin, ids
 

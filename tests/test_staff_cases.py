@@ -64,15 +64,25 @@ def test_coordinator_creates_a_case_from_appendix_1(client, app):
     assert case.facilitator_id == facilitator.id
     page = client.get(response.headers["Location"])
     text = page.get_data(as_text=True)
-    for shown in ("Margaret Example", "Peggy", "943 476 5919", "Self-neglect", "Financial or "
-                  "material abuse", "3 July 1941", "To stay at home and feel safe", "Fran"):
+    for shown in (
+        "Margaret Example",
+        "Peggy",
+        "943 476 5919",
+        "Self-neglect",
+        "Financial or material abuse",
+        "3 July 1941",
+        "To stay at home and feel safe",
+        "Fran",
+    ):
         assert shown in text, shown
 
 
 def test_invalid_details_are_refused_with_messages(client, app):
     sign_in(client, make_user("coordinator"))
-    response = _create(client, {"nhs_number": "943 476 5918", "quarter": "Q4",
-                                "date_of_birth": ["31", "2", "1950"]})
+    response = _create(
+        client,
+        {"nhs_number": "943 476 5918", "quarter": "Q4", "date_of_birth": ["31", "2", "1950"]},
+    )
     assert response.status_code == 200
     errors = response.soup.select_one(".govuk-error-summary").get_text(" ", strip=True)
     assert "valid NHS number" in errors and "2026-Q4" in errors and "real date" in errors
@@ -121,8 +131,13 @@ def test_list_filters_by_quarter_theme_and_status(client, app):
 
 
 def _person(client, case, **data):
-    form = {"name": "Margaret Example", "channel": "email", "email": "peggy@example.org",
-            "format": "easy_read", "language": "cy"}
+    form = {
+        "name": "Margaret Example",
+        "channel": "email",
+        "email": "peggy@example.org",
+        "format": "easy_read",
+        "language": "cy",
+    }
     form.update(data)
     return client.submit(f"/staff/cases/{case.id}/people/adult", form)
 
@@ -170,8 +185,9 @@ def test_invite_shows_the_link_once_and_resend_and_revoke_work(client, app):
     assert find(token) is None and find(new_path.rsplit("/", 1)[1]) is not None
     new = find(new_path.rsplit("/", 1)[1])
     # Expiry can be extended.
-    expiry = client.submit(f"/staff/cases/{case.id}/invitations/{new.id}/expiry",
-                           {"expires_on": ["1", "1", "2099"]})
+    expiry = client.submit(
+        f"/staff/cases/{case.id}/invitations/{new.id}/expiry", {"expires_on": ["1", "1", "2099"]}
+    )
     assert expiry.status_code == 303
     fresh_session()
     assert db.session.get(Invitation, new.id).expires_at.year == 2099
@@ -203,8 +219,12 @@ def test_timeline_follows_the_adult(client, app):
     page = client.get(f"/staff/cases/{case.id}/invitations/{invitation_id}")
     entries = [li.strong.get_text() for li in page.soup.select(".staff-timeline li")]
     assert entries[0] == "Invitation created"
-    for expected in ("Opened the link and started", "Saved the first answer", "Consent given",
-                     "Answers sent"):
+    for expected in (
+        "Opened the link and started",
+        "Saved the first answer",
+        "Consent given",
+        "Answers sent",
+    ):
         assert expected in entries
 
 

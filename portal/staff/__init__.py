@@ -77,7 +77,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _staff_context():
-        if not request.blueprint == "staff":
+        if request.blueprint != "staff":
             return {}
         from . import voice
         from .forms import WITHDRAWN_VIA_LABELS

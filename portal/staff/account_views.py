@@ -45,7 +45,9 @@ def sign_in():
                 target = home_for(user)
             return redirect(target, 303)
     return render_template(
-        "staff/sign_in.html", form=form, notice=notice,
+        "staff/sign_in.html",
+        form=form,
+        notice=notice,
         totp_optional=not current_app.config["STAFF_REQUIRE_TOTP"],
     )
 
@@ -90,11 +92,10 @@ def set_up(token: str):
     code_required = current_app.config["STAFF_REQUIRE_TOTP"]
     if form.validate_on_submit():
         code = form.code.data
-        if code or code_required:
-            if not auth.use_code(user, code):
-                form.code.errors.append(
-                    _("Enter the 6-digit security code your authenticator app shows now")
-                )
+        if (code or code_required) and not auth.use_code(user, code):
+            form.code.errors.append(
+                _("Enter the 6-digit security code your authenticator app shows now")
+            )
         if not form.errors:
             user.password_hash = auth.hash_password(form.password.data)
             user.totp_confirmed = bool(code)
@@ -107,8 +108,12 @@ def set_up(token: str):
             return redirect(url_for("staff.sign_in"), 303)
         db.session.commit()  # keep the used time step
     return render_template(
-        "staff/set_up.html", form=form, user=user, qr_code=auth.qr_code_data_uri(user),
-        secret=user.totp_secret, code_required=code_required,
+        "staff/set_up.html",
+        form=form,
+        user=user,
+        qr_code=auth.qr_code_data_uri(user),
+        secret=user.totp_secret,
+        code_required=code_required,
     )
 
 

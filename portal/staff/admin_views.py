@@ -21,8 +21,9 @@ PAGE_SIZE = 100
 @access(*ADMIN)
 def accounts():
     users = db.session.scalars(select(StaffUser).order_by(StaffUser.role, StaffUser.email)).all()
-    return render_template("staff/accounts.html", users=users, role_labels=ROLE_LABELS,
-                           action_form=ActionForm())
+    return render_template(
+        "staff/accounts.html", users=users, role_labels=ROLE_LABELS, action_form=ActionForm()
+    )
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
@@ -33,12 +34,12 @@ def account_new():
         if auth.find_user(form.email.data) is not None:
             form.email.errors.append(_("There is already an account with this email address"))
         else:
-            user, link = auth.create_user(form.email.data, form.role.data, form.name.data,
-                                          actor=current_user.actor)
+            user, link = auth.create_user(
+                form.email.data, form.role.data, form.name.data, actor=current_user.actor
+            )
             db.session.commit()
             return render_template("staff/account_link.html", user=user, link=link)
-    return render_template("staff/account_form.html", form=form,
-                           back_url=url_for("staff.accounts"))
+    return render_template("staff/account_form.html", form=form, back_url=url_for("staff.accounts"))
 
 
 def _user(user_id: int) -> StaffUser:
@@ -91,8 +92,11 @@ def audit_log():
     form = AuditLogFilterForm(request.args)
     form.action.choices = [("", _("Anything")), *((a, a) for a in actions)]
     form.actor.choices = [
-        ("", _("Anyone")), *((u.actor, u.label) for u in users),
-        ("adult", _("People invited")), ("system", _("The portal")), ("cli", _("Command line")),
+        ("", _("Anyone")),
+        *((u.actor, u.label) for u in users),
+        ("adult", _("People invited")),
+        ("system", _("The portal")),
+        ("cli", _("Command line")),
     ]
     form.validate()
     query = (
@@ -109,5 +113,6 @@ def audit_log():
         query = query.where(AuditCase.reference == form.case.data.strip())
     rows = db.session.execute(query).all()
     names = {u.actor: u.label for u in users}
-    return render_template("staff/audit_log.html", filters=form, rows=rows, names=names,
-                           page_size=PAGE_SIZE)
+    return render_template(
+        "staff/audit_log.html", filters=form, rows=rows, names=names, page_size=PAGE_SIZE
+    )

@@ -10,8 +10,13 @@ from ..models.events import record
 
 def audit(action: str, case_id=None, invitation_id=None, detail: str | None = None) -> None:
     """Record a change; it commits with the change it describes."""
-    record(action, actor=current_user.actor, case_id=case_id, invitation_id=invitation_id,
-           detail=detail)
+    record(
+        action,
+        actor=current_user.actor,
+        case_id=case_id,
+        invitation_id=invitation_id,
+        detail=detail,
+    )
 
 
 def viewed(case_id: int, what: str, invitation_id=None) -> None:

@@ -178,8 +178,9 @@ def start_session(user: StaffUser) -> None:
         )
     )
     token = secrets.token_urlsafe(32)
-    db.session.add(StaffSession(token_hash=sha256(token), user_id=user.id, created_at=now,
-                                last_seen_at=now))
+    db.session.add(
+        StaffSession(token_hash=sha256(token), user_id=user.id, created_at=now, last_seen_at=now)
+    )
     session.clear()
     session[SESSION_KEY] = token
 

@@ -55,7 +55,14 @@ APPENDIX_1_FIELDS = (
 )
 CASE_FIELDS = ("reference", "quarter", "theme", "status", "facilitator_id", *APPENDIX_1_FIELDS)
 PARTICIPANT_FIELDS = (
-    "name", "known_as", "relationship", "channel", "email", "phone", "address", "format",
+    "name",
+    "known_as",
+    "relationship",
+    "channel",
+    "email",
+    "phone",
+    "address",
+    "format",
     "language",
 )
 
@@ -131,7 +138,10 @@ def cases():
     ]
     shown.sort(key=lambda c: (c.quarter or "", c.reference), reverse=True)
     return render_template(
-        "staff/cases.html", filters=form, cases=shown, status_labels=STATUS_LABELS,
+        "staff/cases.html",
+        filters=form,
+        cases=shown,
+        status_labels=STATUS_LABELS,
         filtered=any((form.quarter.data, form.theme.data, form.status.data)),
     )
 
@@ -154,8 +164,9 @@ def case_new():
             audit("case_created", case_id=case.id)
             db.session.commit()
             return redirect(url_for("staff.case", case_id=case.id), 303)
-    return render_template("staff/case_form.html", form=form, case=None,
-                           back_url=url_for("staff.cases"))
+    return render_template(
+        "staff/case_form.html", form=form, case=None, back_url=url_for("staff.cases")
+    )
 
 
 @bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
@@ -189,13 +200,20 @@ def case_edit(case_id: int):
         _fill(form, case)
         viewed(case.id, "case form")
         return render_template(
-            "staff/case_form.html", form=form, case=case, conflict=True,
+            "staff/case_form.html",
+            form=form,
+            case=case,
+            conflict=True,
             back_url=url_for("staff.case", case_id=case.id),
         ), 409
     if request.method == "GET":
         viewed(case.id, "case form")
-    return render_template("staff/case_form.html", form=form, case=case,
-                           back_url=url_for("staff.case", case_id=case.id))
+    return render_template(
+        "staff/case_form.html",
+        form=form,
+        case=case,
+        back_url=url_for("staff.case", case_id=case.id),
+    )
 
 
 def _fill(form: CaseForm, case: AuditCase) -> None:
@@ -224,16 +242,18 @@ def _case_rows(case: AuditCase) -> list[dict]:
         if name in ("date_of_birth", "concern_raised_on"):
             shown = date_text(value)
         elif name == "abuse_types":
-            shown = text(", ".join(str(ABUSE_LABELS[c]) for c in (value or "").split()
-                                   if c in ABUSE_LABELS))
+            shown = text(
+                ", ".join(str(ABUSE_LABELS[c]) for c in (value or "").split() if c in ABUSE_LABELS)
+            )
         elif name == "outcomes_met":
             shown = text(str(OUTCOME_LABELS[value]) if value in OUTCOME_LABELS else None)
         elif name == "nhs_number" and value:
             shown = text(f"{value[:3]} {value[3:6]} {value[6:]}")
         else:
             shown = text(value)
-        rows.append({"key": {"text": labels[name]}, "value": shown,
-                     "classes": "staff-preserve-lines"})
+        rows.append(
+            {"key": {"text": labels[name]}, "value": shown, "classes": "staff-preserve-lines"}
+        )
     return rows
 
 
@@ -311,7 +331,10 @@ def person(case_id: int, role: str):
     if request.method == "GET":
         viewed(case.id, f"{role} details")
     return render_template(
-        "staff/person.html", form=form, case=case, role=role,
+        "staff/person.html",
+        form=form,
+        case=case,
+        role=role,
         back_url=url_for("staff.case", case_id=case.id),
     )
 
@@ -323,8 +346,11 @@ def _show_new_link(case: AuditCase, invitation: Invitation, token: str, resent: 
     """The new link, shown once on the response to the POST that made it. It is never stored;
     the page is not cached (Cache-Control: no-store)."""
     return render_template(
-        "staff/invitation_link.html", case=case, invitation=invitation,
-        link=links.link_for(token), resent=resent,
+        "staff/invitation_link.html",
+        case=case,
+        invitation=invitation,
+        link=links.link_for(token),
+        resent=resent,
     )
 
 
@@ -401,12 +427,15 @@ def invitation(case_id: int, invitation_id: int):
     invitation = _invitation(case, invitation_id)
     viewed(case.id, "invitation", invitation_id=invitation.id)
     return render_template(
-        "staff/invitation.html", case=case, invitation=invitation,
-        status=invitation_status(invitation), entries=timeline(invitation),
-        actors=_actor_names(), action_form=ActionForm(),
-        live=invitation.usable(utcnow()) and not (
-            invitation.response and invitation.response.status == "submitted"
-        ),
+        "staff/invitation.html",
+        case=case,
+        invitation=invitation,
+        status=invitation_status(invitation),
+        entries=timeline(invitation),
+        actors=_actor_names(),
+        action_form=ActionForm(),
+        live=invitation.usable(utcnow())
+        and not (invitation.response and invitation.response.status == "submitted"),
         coordinator=current_user.role == "coordinator",
         back_url=url_for("staff.case", case_id=case.id),
     )
@@ -415,8 +444,9 @@ def invitation(case_id: int, invitation_id: int):
 def _actor_names() -> dict[str, str]:
     users = db.session.scalars(select(StaffUser)).all()
     names = {u.actor: u.label for u in users}
-    names.update({"adult": _("The person invited"), "system": _("The portal"),
-                  "cli": _("Command line")})
+    names.update(
+        {"adult": _("The person invited"), "system": _("The portal"), "cli": _("Command line")}
+    )
     return names
 
 
@@ -432,8 +462,9 @@ def invitation_resend(case_id: int, invitation_id: int):
         links.revoke(old, actor=current_user.actor)
     audit("resent", case_id=case.id, invitation_id=old.id)
     participant = old.participant
-    new, token = links.issue(participant, actor=current_user.actor,
-                             expires_at=max(old.expires_at, _default_expiry()))
+    new, token = links.issue(
+        participant, actor=current_user.actor, expires_at=max(old.expires_at, _default_expiry())
+    )
     db.session.commit()
     return _show_new_link(case, new, token, resent=True)
 
@@ -464,19 +495,22 @@ def invitation_expiry(case_id: int, invitation_id: int):
         return redirect(
             url_for("staff.invitation", case_id=case.id, invitation_id=invitation.id), 303
         )
-    form = ExpiryForm(data={"expires_on": invitation.expires_at.date()}
-                      if request.method == "GET" else None)
+    form = ExpiryForm(
+        data={"expires_on": invitation.expires_at.date()} if request.method == "GET" else None
+    )
     if form.validate_on_submit():
         # The link works to the end of the chosen day (UK time is close enough to UTC here:
         # the end of the day in UTC is never earlier than the end of the day in London).
-        invitation.expires_at = datetime.combine(form.expires_on.data, time(23, 59, 59),
-                                                 tzinfo=UTC)
+        invitation.expires_at = datetime.combine(form.expires_on.data, time(23, 59, 59), tzinfo=UTC)
         audit("expiry_changed", case_id=case.id, invitation_id=invitation.id)
         db.session.commit()
         return redirect(
             url_for("staff.invitation", case_id=case.id, invitation_id=invitation.id), 303
         )
     return render_template(
-        "staff/expiry.html", form=form, case=case, invitation=invitation,
+        "staff/expiry.html",
+        form=form,
+        case=case,
+        invitation=invitation,
         back_url=url_for("staff.invitation", case_id=case.id, invitation_id=invitation.id),
     )

@@ -24,8 +24,10 @@ def init_app(app: Flask) -> None:
             raise click.ClickException("There is already an account with that email address")
         user, link = auth.create_user(email, role, name)
         db.session.commit()
-        click.echo(f"Created {role} account {user.email}. Set-up link (shown once, works for "
-                   f"{auth.SETUP_LINK_LIFETIME.days} days):")
+        click.echo(
+            f"Created {role} account {user.email}. Set-up link (shown once, works for "
+            f"{auth.SETUP_LINK_LIFETIME.days} days):"
+        )
         click.echo(link)
 
     @staff.command("reset")

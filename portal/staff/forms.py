@@ -131,8 +131,10 @@ class DateInputField(Field):
 def _text(label, max_length=120, required=None, **kwargs):
     validators = [InputRequired(required)] if required else [Optional()]
     validators.append(
-        Length(max=max_length, message=_l("%(name)s must be %(max)s characters or fewer",
-                                          name=label, max=max_length))
+        Length(
+            max=max_length,
+            message=_l("%(name)s must be %(max)s characters or fewer", name=label, max=max_length),
+        )
     )
     return StringField(label, validators=validators, widget=GovTextInput(), **kwargs)
 
@@ -140,8 +142,12 @@ def _text(label, max_length=120, required=None, **kwargs):
 def _area(label, required=None, **kwargs):
     validators = [InputRequired(required)] if required else [Optional()]
     validators.append(
-        Length(max=TEXT_MAX, message=_l("%(name)s must be %(max)s characters or fewer",
-                                        name=label, max=f"{TEXT_MAX:,}"))
+        Length(
+            max=TEXT_MAX,
+            message=_l(
+                "%(name)s must be %(max)s characters or fewer", name=label, max=f"{TEXT_MAX:,}"
+            ),
+        )
     )
     return TextAreaField(label, validators=validators, widget=GovCharacterCount(), **kwargs)
 
@@ -165,7 +171,8 @@ class SignInForm(StrippedForm):
         widget=GovTextInput(),
     )
     password = PasswordField(
-        _l("Password"), validators=[InputRequired(_l("Enter your password"))],
+        _l("Password"),
+        validators=[InputRequired(_l("Enter your password"))],
         widget=GovPasswordInput(),
     )
     code = StringField(
@@ -178,13 +185,21 @@ class SignInForm(StrippedForm):
 class SetUpForm(StrippedForm):
     password = PasswordField(
         _l("Create a password"),
-        description=_l("At least %(min)s characters. A few unrelated words make a strong one.",
-                       min=PASSWORD_MIN),
+        description=_l(
+            "At least %(min)s characters. A few unrelated words make a strong one.",
+            min=PASSWORD_MIN,
+        ),
         validators=[
             InputRequired(_l("Enter a password")),
-            Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
-                   message=_l("Password must be between %(min)s and %(max)s characters",
-                              min=PASSWORD_MIN, max=PASSWORD_MAX)),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=_l(
+                    "Password must be between %(min)s and %(max)s characters",
+                    min=PASSWORD_MIN,
+                    max=PASSWORD_MAX,
+                ),
+            ),
         ],
         widget=GovPasswordInput(),
     )
@@ -210,42 +225,52 @@ class SetUpForm(StrippedForm):
 class CaseForm(StrippedForm):
     reference = _text(_l("Audit reference"), 40, required=_l("Enter the audit reference"))
     quarter = _text(
-        _l("Quarter"), 7, description=_l("For example, 2026-Q4"),
+        _l("Quarter"),
+        7,
+        description=_l("For example, 2026-Q4"),
         required=_l("Enter the quarter, like 2026-Q4"),
     )
     theme = _text(_l("Theme"), 120, description=_l("The theme the board agreed for the quarter"))
     status = SelectField(
-        _l("Status"), choices=_choices(STATUS_LABELS, CASE_STATUSES), widget=GovSelect(),
+        _l("Status"),
+        choices=_choices(STATUS_LABELS, CASE_STATUSES),
+        widget=GovSelect(),
         default="preparing",
     )
     facilitator_id = SelectField(_l("Facilitator"), choices=[], widget=GovSelect(), default="")
     participants_and_roles = _area(_l("Participants and roles"))
     adult_name = _text(_l("Name"))
     adult_known_as = _text(_l("Known as"))
-    date_of_birth = DateInputField(_l("Date of birth"), past=True,
-                                   description=_l("For example, 27 3 1950"))
+    date_of_birth = DateInputField(
+        _l("Date of birth"), past=True, description=_l("For example, 27 3 1950")
+    )
     care_first_number = _text(_l("Care First number"), 30)
     nhs_number = _text(_l("NHS number"), 20, description=_l("10 digits, like 485 777 3456"))
     agency_system_id = _text(_l("Agency’s system identifier"), 60)
     concern_raised_on = DateInputField(_l("Date concern raised"), past=True)
     abuse_types = SelectMultipleField(
-        _l("Type of abuse"), choices=_choices(ABUSE_LABELS, ABUSE_TYPES),
+        _l("Type of abuse"),
+        choices=_choices(ABUSE_LABELS, ABUSE_TYPES),
         description=_l("The Care Act 2014 categories. Select all that apply."),
-        widget=GovCheckboxesInput(), validators=[Optional()],
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
     )
     abuse_location = _area(_l("Location of abuse"))
     referral_source = _area(_l("Referral source"))
     presenting_concern = _area(_l("Presenting concern"))
     agencies_involved = _area(_l("Agencies involved"))
     outcomes_met = RadioField(
-        _l("Have outcomes been met?"), choices=_choices(OUTCOME_LABELS, OUTCOMES_MET),
-        widget=GovRadioInput(), validators=[Optional()],
+        _l("Have outcomes been met?"),
+        choices=_choices(OUTCOME_LABELS, OUTCOMES_MET),
+        widget=GovRadioInput(),
+        validators=[Optional()],
     )
     cause_of_risk = _area(_l("Record of ‘Cause of Risk’"))
     documents_reviewed = _area(_l("Documents reviewed"))
     documents_not_available = _area(_l("Documents not available"))
-    desired_outcome = _area(_l("What would the person like as an outcome to the safeguarding "
-                               "enquiry?"))
+    desired_outcome = _area(
+        _l("What would the person like as an outcome to the safeguarding enquiry?")
+    )
     version = HiddenField()
 
     def validate_quarter(self, field):
@@ -275,8 +300,10 @@ class CaseFilterForm(FlaskForm):
     quarter = SelectField(_l("Quarter"), choices=[], widget=GovSelect(), validators=[Optional()])
     theme = SelectField(_l("Theme"), choices=[], widget=GovSelect(), validators=[Optional()])
     status = SelectField(
-        _l("Status"), choices=[("", _l("Any status")), *_choices(STATUS_LABELS, CASE_STATUSES)],
-        widget=GovSelect(), validators=[Optional()],
+        _l("Status"),
+        choices=[("", _l("Any status")), *_choices(STATUS_LABELS, CASE_STATUSES)],
+        widget=GovSelect(),
+        validators=[Optional()],
     )
 
 
@@ -286,23 +313,33 @@ class CaseFilterForm(FlaskForm):
 class ParticipantForm(StrippedForm):
     name = _text(_l("Full name"), required=_l("Enter their full name"))
     known_as = _text(_l("Known as"), description=_l("What they like to be called"))
-    relationship = _text(_l("Relationship to the adult"),
-                         description=_l("For example, daughter, friend or advocate"))
+    relationship = _text(
+        _l("Relationship to the adult"), description=_l("For example, daughter, friend or advocate")
+    )
     channel = RadioField(
-        _l("How should we contact them?"), choices=_choices(CHANNEL_LABELS, CHANNELS),
-        widget=GovRadioInput(), validators=[InputRequired(_l("Select how to contact them"))],
+        _l("How should we contact them?"),
+        choices=_choices(CHANNEL_LABELS, CHANNELS),
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select how to contact them"))],
     )
     email = _text(_l("Email address"), 254)
-    phone = _text(_l("Mobile phone number"), 30,
-                  description=_l("A UK mobile number, for text messages"))
+    phone = _text(
+        _l("Mobile phone number"), 30, description=_l("A UK mobile number, for text messages")
+    )
     address = _area(_l("Postal address"))
     format = RadioField(
-        _l("Format"), choices=_choices(FORMAT_LABELS), widget=GovRadioInput(),
-        validators=[InputRequired(_l("Select a format"))], default="standard",
+        _l("Format"),
+        choices=_choices(FORMAT_LABELS),
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select a format"))],
+        default="standard",
     )
     language = RadioField(
-        _l("Language"), choices=_choices(LANGUAGE_LABELS), widget=GovRadioInput(),
-        validators=[InputRequired(_l("Select a language"))], default="en",
+        _l("Language"),
+        choices=_choices(LANGUAGE_LABELS),
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select a language"))],
+        default="en",
     )
 
     def validate(self, extra_validators=None) -> bool:
@@ -340,9 +377,14 @@ class ParticipantForm(StrippedForm):
         drama = number is not None and str(number.national_number).startswith("7700900")
         if number is None or not (phonenumbers.is_valid_number(number) or drama):
             raise ValidationError(_l("Enter a UK phone number, like 07700 900 982"))
-        if self.channel.data == "text" and not drama and phonenumbers.number_type(number) not in (
-            phonenumbers.PhoneNumberType.MOBILE,
-            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        if (
+            self.channel.data == "text"
+            and not drama
+            and phonenumbers.number_type(number)
+            not in (
+                phonenumbers.PhoneNumberType.MOBILE,
+                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+            )
         ):
             raise ValidationError(_l("Enter a mobile number to contact them by text"))
         field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -350,7 +392,9 @@ class ParticipantForm(StrippedForm):
 
 class ExpiryForm(StrippedForm):
     expires_on = DateInputField(
-        _l("Link works until"), future=True, description=_l("For example, 27 3 2027"),
+        _l("Link works until"),
+        future=True,
+        description=_l("For example, 27 3 2027"),
         validators=[InputRequired(_l("Enter the date the link works until"))],
     )
 
@@ -364,36 +408,46 @@ class ActionForm(FlaskForm):
 
 class RecordStartForm(StrippedForm):
     respondent = RadioField(
-        _l("Who gave the answers?"), choices=_choices(RESPONDENT_LABELS), widget=GovRadioInput(),
+        _l("Who gave the answers?"),
+        choices=_choices(RESPONDENT_LABELS),
+        widget=GovRadioInput(),
         validators=[InputRequired(_l("Select who gave the answers"))],
     )
     method = RadioField(
-        _l("How were they given?"), choices=_choices(METHOD_LABELS), widget=GovRadioInput(),
+        _l("How were they given?"),
+        choices=_choices(METHOD_LABELS),
+        widget=GovRadioInput(),
         validators=[InputRequired(_l("Select how the answers were given"))],
     )
 
 
 class ConcernForm(StrippedForm):
     escalated_to = _text(
-        _l("Who was it escalated to?"), 200,
+        _l("Who was it escalated to?"),
+        200,
         description=_l("The safeguarding lead and their organisation"),
         required=_l("Enter who it was escalated to"),
     )
     escalated_on = DateInputField(
         _l("Date escalated"), past=True, validators=[InputRequired(_l("Enter the date escalated"))]
     )
-    how = _area(_l("How was it escalated, and what happens next?"),
-                required=_l("Enter how it was escalated"))
+    how = _area(
+        _l("How was it escalated, and what happens next?"),
+        required=_l("Enter how it was escalated"),
+    )
 
 
 class WithdrawalForm(StrippedForm):
     withdrawn_on = DateInputField(
-        _l("Date consent was withdrawn"), past=True,
+        _l("Date consent was withdrawn"),
+        past=True,
         validators=[InputRequired(_l("Enter the date consent was withdrawn"))],
     )
     via = RadioField(
-        _l("How did the withdrawal come?"), choices=_choices(WITHDRAWN_VIA_LABELS),
-        widget=GovRadioInput(), validators=[InputRequired(_l("Select how the withdrawal came"))],
+        _l("How did the withdrawal come?"),
+        choices=_choices(WITHDRAWN_VIA_LABELS),
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select how the withdrawal came"))],
     )
 
 
@@ -404,7 +458,9 @@ class StaffAccountForm(StrippedForm):
     email = _text(_l("Email address"), 254, required=_l("Enter their email address"))
     name = _text(_l("Full name"), required=_l("Enter their full name"))
     role = RadioField(
-        _l("Role"), choices=_choices(ROLE_LABELS, ROLES), widget=GovRadioInput(),
+        _l("Role"),
+        choices=_choices(ROLE_LABELS, ROLES),
+        widget=GovRadioInput(),
         validators=[InputRequired(_l("Select a role"))],
     )
 
@@ -421,7 +477,8 @@ class AuditLogFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    action = SelectField(_l("What happened"), choices=[], widget=GovSelect(),
-                         validators=[Optional()])
+    action = SelectField(
+        _l("What happened"), choices=[], widget=GovSelect(), validators=[Optional()]
+    )
     actor = SelectField(_l("Who"), choices=[], widget=GovSelect(), validators=[Optional()])
     case = _text(_l("Case reference"), 40)

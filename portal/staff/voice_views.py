@@ -46,7 +46,10 @@ def meeting(case_id: int):
     shared = [v for v in everyone if v.shareable]
     viewed(case.id, "meeting view")
     return render_template(
-        "staff/meeting.html", case=case, voices=shared, left_out=len(everyone) - len(shared),
+        "staff/meeting.html",
+        case=case,
+        voices=shared,
+        left_out=len(everyone) - len(shared),
         back_url=url_for("staff.case", case_id=case.id),
     )
 
@@ -63,32 +66,50 @@ def record_start(case_id: int):
         role = form.respondent.data
         participant = case.participant(role)
         if participant is None:
-            participant = Participant(case=case, role=role, channel="letter",
-                                      name=case.adult_name if role == "adult" else None)
+            participant = Participant(
+                case=case,
+                role=role,
+                channel="letter",
+                name=case.adult_name if role == "adult" else None,
+            )
             db.session.add(participant)
             db.session.flush()
         now = utcnow()
         # A placeholder invitation holds the answers: its secret is thrown away at once and it
         # has already expired, so no link can ever reach it.
         invitation = Invitation(
-            case_id=case.id, participant_id=participant.id, recipient=role,
-            token_hash=auth.sha256(secrets.token_urlsafe(16)), expires_at=now,
+            case_id=case.id,
+            participant_id=participant.id,
+            recipient=role,
+            token_hash=auth.sha256(secrets.token_urlsafe(16)),
+            expires_at=now,
         )
         db.session.add(invitation)
         db.session.flush()
         response = Response(
-            invitation_id=invitation.id, reference=new_reference(), method=form.method.data,
+            invitation_id=invitation.id,
+            reference=new_reference(),
+            method=form.method.data,
             respondent=role,
         )
         db.session.add(response)
         db.session.flush()
-        audit("recording_started", case_id=case.id, invitation_id=invitation.id,
-              detail=form.method.data)
+        audit(
+            "recording_started",
+            case_id=case.id,
+            invitation_id=invitation.id,
+            detail=form.method.data,
+        )
         db.session.commit()
-        return redirect(url_for("staff.record_page", case_id=case.id, response_id=response.id,
-                                page="who"), 303)
-    return render_template("staff/record_start.html", form=form, case=case,
-                           back_url=url_for("staff.case", case_id=case.id))
+        return redirect(
+            url_for("staff.record_page", case_id=case.id, response_id=response.id, page="who"), 303
+        )
+    return render_template(
+        "staff/record_start.html",
+        form=form,
+        case=case,
+        back_url=url_for("staff.case", case_id=case.id),
+    )
 
 
 def _recording(case: AuditCase, response_id: int) -> Response:
@@ -98,8 +119,7 @@ def _recording(case: AuditCase, response_id: int) -> Response:
     return response
 
 
-@bp.route("/cases/<int:case_id>/responses/<int:response_id>/record/<page>",
-          methods=["GET", "POST"])
+@bp.route("/cases/<int:case_id>/responses/<int:response_id>/record/<page>", methods=["GET", "POST"])
 @access(*CASE_STAFF, case=True)
 def record_page(case_id: int, response_id: int, page: str):
     """One page of the questionnaire, from the same definition, forms and saving code as the
@@ -113,11 +133,21 @@ def record_page(case_id: int, response_id: int, page: str):
     if page != CHECK and page not in STEPS:
         abort(404)
     if not allowed(page, state):
-        return redirect(url_for("staff.record_page", case_id=case.id, response_id=response.id,
-                                page=resume_page(state)), 303)
+        return redirect(
+            url_for(
+                "staff.record_page",
+                case_id=case.id,
+                response_id=response.id,
+                page=resume_page(state),
+            ),
+            303,
+        )
     back = previous_page(page, state)
-    back_url = (url_for("staff.record_page", case_id=case.id, response_id=response.id,
-                        page=back) if back else None)
+    back_url = (
+        url_for("staff.record_page", case_id=case.id, response_id=response.id, page=back)
+        if back
+        else None
+    )
     method = METHOD_LABELS.get(response.method, response.method)
     if page == CHECK:
         form = make_form(STEPS["who"])  # only its CSRF token is used
@@ -125,8 +155,12 @@ def record_page(case_id: int, response_id: int, page: str):
             return _submit_recorded(case, response)
         viewed(case.id, "recorded answers", invitation_id=response.invitation_id)
         return render_template(
-            "staff/record_check.html", case=case, response=response, form=form,
-            sections=summary_rows(response, state, change_links=False), method=method,
+            "staff/record_check.html",
+            case=case,
+            response=response,
+            form=form,
+            sections=summary_rows(response, state, change_links=False),
+            method=method,
             back_url=back_url,
         )
     step = STEPS[page]
@@ -136,19 +170,35 @@ def record_page(case_id: int, response_id: int, page: str):
             save_step(step, response, form.data)
             if step.store == "consent" and response.consent is not None:
                 response.consent.method = "phone" if response.method == "phone" else "paper"
-            audit("answers_recorded", case_id=case.id, invitation_id=response.invitation_id,
-                  detail=step.id)
+            audit(
+                "answers_recorded",
+                case_id=case.id,
+                invitation_id=response.invitation_id,
+                detail=step.id,
+            )
             db.session.commit()
             state = progress(response)
-            return redirect(url_for("staff.record_page", case_id=case.id,
-                                    response_id=response.id, page=next_page(page, state)), 303)
+            return redirect(
+                url_for(
+                    "staff.record_page",
+                    case_id=case.id,
+                    response_id=response.id,
+                    page=next_page(page, state),
+                ),
+                303,
+            )
     else:
         form = make_form(step, data=current_values(step, response))
         viewed(case.id, "recorded answers", invitation_id=response.invitation_id)
     return render_template(
-        "staff/record_step.html", case=case, step=step, form=form, method=method,
+        "staff/record_step.html",
+        case=case,
+        step=step,
+        form=form,
+        method=method,
         back_url=back_url or url_for("staff.case", case_id=case.id),
-        question_count=len(QUESTIONS), representative=response.respondent == "representative",
+        question_count=len(QUESTIONS),
+        representative=response.respondent == "representative",
     )
 
 
@@ -160,8 +210,12 @@ def _submit_recorded(case: AuditCase, response: Response):
         .values(status="submitted", submitted_at=utcnow())
     )
     if done.rowcount == 1:
-        record("submitted", actor=current_user.actor, case_id=case.id,
-               invitation_id=response.invitation_id)
+        record(
+            "submitted",
+            actor=current_user.actor,
+            case_id=case.id,
+            invitation_id=response.invitation_id,
+        )
     db.session.commit()
     return redirect(url_for("staff.case", case_id=case.id, _anchor="voice"), 303)
 
@@ -176,16 +230,26 @@ def concern(case_id: int, response_id: int):
     response = _response(case, response_id)
     form = ConcernForm()
     if form.validate_on_submit():
-        db.session.add(SafeguardingConcern(
-            case_id=case.id, response_id=response.id, flagged_by_id=current_user.id,
-            escalated_to=form.escalated_to.data, escalated_on=form.escalated_on.data,
-            how=form.how.data,
-        ))
+        db.session.add(
+            SafeguardingConcern(
+                case_id=case.id,
+                response_id=response.id,
+                flagged_by_id=current_user.id,
+                escalated_to=form.escalated_to.data,
+                escalated_on=form.escalated_on.data,
+                how=form.how.data,
+            )
+        )
         audit("concern_flagged", case_id=case.id, invitation_id=response.invitation_id)
         db.session.commit()
         return redirect(url_for("staff.case", case_id=case.id, _anchor="voice"), 303)
-    return render_template("staff/concern.html", form=form, case=case, response=response,
-                           back_url=url_for("staff.case", case_id=case.id))
+    return render_template(
+        "staff/concern.html",
+        form=form,
+        case=case,
+        response=response,
+        back_url=url_for("staff.case", case_id=case.id),
+    )
 
 
 @bp.route("/cases/<int:case_id>/responses/<int:response_id>/withdraw", methods=["GET", "POST"])
@@ -200,10 +264,18 @@ def withdraw(case_id: int, response_id: int):
         consent = response.consent
         consent.withdrawn_at = datetime.combine(form.withdrawn_on.data, time(12), tzinfo=UTC)
         consent.withdrawn_via = form.via.data
-        audit("consent_withdrawn", case_id=case.id, invitation_id=response.invitation_id,
-              detail=form.via.data)
+        audit(
+            "consent_withdrawn",
+            case_id=case.id,
+            invitation_id=response.invitation_id,
+            detail=form.via.data,
+        )
         db.session.commit()
         return redirect(url_for("staff.case", case_id=case.id, _anchor="voice"), 303)
-    return render_template("staff/withdraw.html", form=form, case=case, response=response,
-                           back_url=url_for("staff.case", case_id=case.id))
-
+    return render_template(
+        "staff/withdraw.html",
+        form=form,
+        case=case,
+        response=response,
+        back_url=url_for("staff.case", case_id=case.id),
+    )
