@@ -15,6 +15,54 @@ DEMO_CASES = (
 )
 
 
+DEMO_STAFF = (
+    ("coordinator@example.org", "coordinator", "Chris Coordinator"),
+    ("facilitator@example.org", "facilitator", "Fran Facilitator"),
+    ("admin@example.org", "admin", "Alex Admin"),
+)
+DEMO_PASSWORD = "demo password 2026"  # noqa: S105 - development demo accounts only
+
+
+def load_staff() -> list[str]:
+    """Demo staff accounts with a known password. Never in production; outside development
+    they must set up an authenticator with `flask --app wsgi staff reset`."""
+    from flask import current_app
+
+    from .models import StaffUser
+    from .staff import auth
+
+    if current_app.config["PORTAL_ENV"] == "production":
+        return []
+    for email, role, name in DEMO_STAFF:
+        if auth.find_user(email) is None:
+            user = StaffUser(
+                email=email,
+                role=role,
+                name=name,
+                password_hash=auth.hash_password(DEMO_PASSWORD),
+                totp_secret=auth.new_totp_secret(),
+            )
+            db.session.add(user)
+    db.session.flush()
+    facilitator = auth.find_user("facilitator@example.org")
+    case = db.session.scalar(select(AuditCase).where(AuditCase.reference == DEMO_CASES[0][0]))
+    if case is not None and case.facilitator_id is None:
+        case.facilitator_id = facilitator.id
+    lines = [
+        "Staff back-office: http://localhost:5000/staff/sign-in",
+        f"  coordinator@example.org, facilitator@example.org (case {DEMO_CASES[0][0]}) or "
+        f"admin@example.org, password: {DEMO_PASSWORD}",
+    ]
+    if current_app.config["STAFF_REQUIRE_TOTP"]:
+        lines.append(
+            "  A security code is required here: run `flask --app wsgi staff reset "
+            "--email E` for a set-up link."
+        )
+    else:
+        lines.append("  Development: leave the security code empty (no authenticator needed).")
+    return lines
+
+
 def load() -> list[str]:
     lines = []
     for reference, quarter, theme in DEMO_CASES:
@@ -24,6 +72,7 @@ def load() -> list[str]:
         lines.append(f"Created demo case {reference}")
     case = db.session.scalar(select(AuditCase).where(AuditCase.reference == DEMO_CASES[0][0]))
     link = invite(case, "adult", name="Sam Example", known_as="Sam", email="sam@example.com")
+    lines.extend(load_staff())
     db.session.commit()
     lines.append("Sample adult link (a new one each run):")
     lines.append(link)
