@@ -20,6 +20,7 @@ from portal.extensions import db
 
 from ..conftest import _empty_tables
 from .site import Site
+from .walks import Walks
 
 os.environ.setdefault("SE_AVOID_STATS", "true")
 
@@ -55,7 +56,8 @@ class LiveServer:
     def __init__(self, database_url: str):
         self.server = None
         self.pages: dict[str, tuple[str, str]] = {}
-        self.app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+        # No rate limits: the walks open many pages from one address in a few seconds.
+        self.app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False})
         self.app.after_request(self._keep)
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
@@ -139,6 +141,12 @@ def site(live, _driver) -> Site:
     page.reset()
     yield page
     page.reset()
+
+
+@pytest.fixture(scope="session")
+def walks(live, _driver) -> Walks:
+    """Walks through every public page, one per language and format, each made once."""
+    return Walks(_driver, live)
 
 
 ROOT = Path(__file__).resolve().parents[2]

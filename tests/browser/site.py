@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from axe_selenium_python import Axe
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
@@ -45,6 +46,72 @@ for (const [name, value] of Object.entries(values)) {
 }
 document.querySelector("#main-content form button.govuk-button").click();
 """
+
+
+# What does not fit: the page scrolling sideways, anything sticking out past the edge of the
+# screen, or a box cutting off its own content. Visually hidden text (1px boxes) is skipped.
+REFLOW_JS = """
+const doc = document.documentElement;
+const width = doc.clientWidth;
+const found = [];
+if (doc.scrollWidth > width) found.push(`the page is ${doc.scrollWidth}px wide`);
+const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+  + (el.classList.length ? "." + [...el.classList].join(".") : "")
+  + ` "${(el.textContent || "").trim().slice(0, 40)}"`;
+for (const el of document.body.querySelectorAll("*")) {
+  const style = getComputedStyle(el);
+  if (style.display === "none" || style.visibility === "hidden") continue;
+  const box = el.getBoundingClientRect();
+  if (box.width <= 1 || box.height <= 1) continue;
+  if (el.closest(".govuk-visually-hidden, .govuk-skip-link:not(:focus)")) continue;
+  if (box.right > width + 1 || box.left < -1) {
+    found.push(`${name(el)} spans ${Math.round(box.left)} to ${Math.round(box.right)}px`);
+  } else if (["hidden", "clip"].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1
+             && !el.matches("input, textarea, select")) {  // a field scrolls what is typed in it
+    found.push(`${name(el)} cuts off ${el.scrollWidth - el.clientWidth}px of its content`);
+  }
+  if (found.length > 4) break;
+}
+// Words too long for their box stick out without making the box wider.
+const words = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+const range = document.createRange();
+for (let text = words.nextNode(); text && found.length < 5; text = words.nextNode()) {
+  const parent = text.parentElement;
+  if (!text.textContent.trim() || parent.closest(".govuk-visually-hidden")) continue;
+  if (parent.closest(".govuk-skip-link:not(:focus)")) continue;
+  range.selectNodeContents(text);
+  const box = range.getBoundingClientRect();
+  if (box.width && (box.right > width + 1 || box.left < -1)) {
+    found.push(`the words "${text.textContent.trim().slice(0, 40)}" in ${name(text.parentElement)} `
+      + `span ${Math.round(box.left)} to ${Math.round(box.right)}px`);
+  }
+}
+return found;
+"""
+
+# Each check: (what it is called, viewport width or None for the desktop window, text size).
+REFLOW_CHECKS = (
+    ("at 320px", 320, 16),
+    ("at 320px with text at 200%", 320, 32),
+    ("with text at 200%", None, 32),
+)
+
+
+class CachedAxe(Axe):
+    """axe-selenium-python's runner with the pinned axe-core from npm (its own bundled copy is
+    too old for WCAG 2.1 and 2.2), read from disk once per session."""
+
+    source: str | None = None
+
+    @classmethod
+    def script(cls) -> str:
+        if cls.source is None:
+            cls.source = AXE_JS.read_text(encoding="utf8")
+        return cls.source
+
+    def inject(self):
+        if not self.selenium.execute_script("return typeof axe === 'object'"):
+            self.selenium.execute_script(self.script())
 
 
 class WrongPage(AssertionError):
@@ -185,10 +252,31 @@ class Site:
     def has_errors(self) -> bool:
         return bool(self.driver.find_elements(By.CSS_SELECTOR, ".govuk-error-summary"))
 
-    def axe(self) -> list[dict]:
-        from axe_selenium_python import Axe
+    def preload_axe(self) -> str:
+        """Have Chromium load axe-core into every new page itself, rather than sending it
+        over WebDriver page by page (which costs more than running it). Returns an id for
+        ``stop_preloading``."""
+        found = self.cdp("Page.addScriptToEvaluateOnNewDocument", source=CachedAxe.script())
+        return found["identifier"]
 
-        axe = Axe(self.driver, script_url=str(AXE_JS))
+    def stop_preloading(self, identifier: str) -> None:
+        self.cdp("Page.removeScriptToEvaluateOnNewDocument", identifier=identifier)
+
+    def reflow(self) -> list[str]:
+        """Problems with the current page at each of REFLOW_CHECKS (empty when it fits)."""
+        problems = []
+        for label, width, text in REFLOW_CHECKS:
+            if width:
+                self.viewport(width)
+            self.text_size(text)
+            problems += [f"{label}: {p}" for p in self.run(REFLOW_JS)]
+            if width:
+                self.cdp("Emulation.clearDeviceMetricsOverride")
+            self.text_size(16)
+        return problems
+
+    def axe(self) -> list[dict]:
+        axe = CachedAxe(self.driver, script_url=str(AXE_JS))
         axe.inject()
         return axe.run(options=AXE_OPTIONS)["violations"]
 

@@ -6,25 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from portal.config import Settings
-from portal.questionnaire import FORMATS
-
-from .site import describe, walk
-
-LANGUAGES = Settings().as_flask_config()["LANGUAGES"]
+from .walks import FORMATS, LANGUAGES
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_public_page_passes_axe(site, lang, fmt):
-    problems, seen = [], []
-
-    def visit(label):
-        seen.append(label)
-        violations = site.axe()
-        if violations:
-            problems.append(f"{label} ({site.path}):\n{describe(violations)}")
-
-    walk(site, visit, lang, fmt)
-    assert len(seen) > 40, seen
-    assert not problems, "\n".join(problems)
+def test_every_public_page_passes_axe(walks, lang, fmt):
+    walked = walks.get(lang, fmt)
+    walked.check()
+    assert not walked.axe, "\n".join(walked.axe)
