@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, g, redirect, request, session
+from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session
+from flask_babel import get_locale
 
 from .questionnaire import FORMATS
 from .wording import current_format
@@ -13,11 +14,28 @@ bp = Blueprint("preferences", __name__)
 
 
 def select() -> str:
+    """The language of this request: a choice made for it (``g.lang_override``, e.g. the
+    invitation's recorded language on the link's start page), else the one chosen for this
+    visit, else English. Only codes in LANGUAGES are ever used. Staff pages are always English."""
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context() or (request.blueprint or "").startswith("staff"):
+        return default
     languages = current_app.config["LANGUAGES"]
     for choice in (g.get("lang_override"), session.get("lang")):
         if choice in languages:
             return choice
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return default
+
+
+def language() -> str:
+    """The language code in use now (inside force_locale too), e.g. to store with a response."""
+    locale = get_locale()
+    code = locale.language if locale else None
+    return (
+        code
+        if code in current_app.config["LANGUAGES"]
+        else current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def safe_next(target: str | None) -> str:
@@ -48,4 +66,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _choices():
-        return {"current_format": current_format(), "current_lang": select()}
+        return {"current_format": current_format(), "current_lang": language()}

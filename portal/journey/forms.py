@@ -8,6 +8,7 @@ from functools import cache
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import format_number, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -50,7 +51,8 @@ MESSAGES = (TOO_LONG, NOT_AN_OPTION, NOT_THE_OPTIONS, EXCLUSIVE, BAD_EMAIL, BAD_
 # Control characters other than tabs and line breaks, and Unicode non-characters, have no place
 # in an answer: NUL cannot be stored in PostgreSQL text, and the others make invalid HTML when
 # the answer is shown again.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+# (U+E000 is also the page cache's placeholder mark.)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000\ufdd0-\ufdef\ufffe\uffff]")
 
 
 def clean_text(value: str) -> str:
@@ -58,7 +60,7 @@ def clean_text(value: str) -> str:
 
 
 def _too_long(field: Field) -> str:
-    return say(TOO_LONG, name=say(field.name or field.label), max=f"{field.max_length:,}")
+    return say(TOO_LONG, name=say(field.name or field.label), max=format_number(field.max_length))
 
 
 class ChoiceField(RadioField):
@@ -76,23 +78,54 @@ class MultiChoiceField(SelectMultipleField):
             raise ValidationError(say(NOT_THE_OPTIONS))
 
 
+class _Translated:
+    """A govuk-frontend-wtf widget whose error message's hidden prefix ("Error:") is in the
+    page's language: the GOV.UK macro's default is English."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        if params.get("errorMessage"):
+            params["errorMessage"]["visuallyHiddenText"] = gettext("Error")
+        return params
+
+
+class RadioWidget(_Translated, GovRadioInput):
+    pass
+
+
+class CheckboxesWidget(_Translated, GovCheckboxesInput):
+    pass
+
+
+class CheckboxWidget(_Translated, GovCheckboxInput):
+    pass
+
+
+class CharacterCountWidget(_Translated, GovCharacterCount):
+    pass
+
+
+class TextWidget(_Translated, GovTextInput):
+    pass
+
+
 def _make_field(spec: Field):
     if spec.kind == "radios":
         return ChoiceField(
             spec.id,
             choices=[(o.code, o.code) for o in spec.options],
-            widget=GovRadioInput(),
+            widget=RadioWidget(),
             validate_choice=True,
         )
     if spec.kind == "checkboxes":
         return MultiChoiceField(
-            spec.id, choices=[(o.code, o.code) for o in spec.options], widget=GovCheckboxesInput()
+            spec.id, choices=[(o.code, o.code) for o in spec.options], widget=CheckboxesWidget()
         )
     if spec.kind == "declaration":
-        return BooleanField(spec.id, widget=GovCheckboxInput())
+        return BooleanField(spec.id, widget=CheckboxWidget())
     if spec.kind == "textarea":
-        return TextAreaField(spec.id, widget=GovCharacterCount())
-    return StringField(spec.id, widget=GovTextInput())
+        return TextAreaField(spec.id, widget=CharacterCountWidget())
+    return StringField(spec.id, widget=TextWidget())
 
 
 class StepForm(FlaskForm):

@@ -3,18 +3,22 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
-from flask_babel import format_date
+from flask_babel import format_date, get_locale, refresh
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from .. import links
 from ..extensions import db, limiter
+from ..locale import language
 from ..models import Invitation, Response, utcnow
 from ..models.events import record
 from ..questionnaire import QUESTIONS, STEPS
+from ..security import csp_nonce
 from ..wording import current_format
 from . import bp
 from .forms import make_form
+from .page_cache import fill, placeholder
 from .runner import CHECK, allowed, next_page, previous_page, resume_page
 from .saving import current_values, discard_off_route, progress, save_step
 from .state import current_invitation, end_session, ensure_response, start_session
@@ -42,6 +46,10 @@ def start(token: str):
     if "format" not in session:
         # Before the person chooses, the invitation's recorded format (e.g. Easy Read) is used.
         g.format_override = invitation.format
+    if "lang" not in session:
+        # Likewise its recorded language (start_session keeps it for the rest of the visit).
+        g.lang_override = invitation.language
+        refresh()
     if invitation.response is not None and invitation.response.status == "submitted":
         return render_template("public/already_sent.html")
     return render_template(
@@ -112,28 +120,79 @@ def page(page: str):
         if form.validate():
             save_step(step, response, form.data)
             response.format = current_format()
+            response.language = language()
             state = progress(response)
             if step.id == "anonymous" and state.anonymous_feedback == "no":
                 return _submit(response)
             db.session.commit()
             target = CHECK if changing and allowed(CHECK, state) else next_page(page, state)
             return redirect(url_for("journey.page", page=target))
+    elif current_app.config.get("PAGE_CACHE", True):
+        return _cached_step_page(step, response, state, changing)
     else:
         form = make_form(step, data=current_values(step, response))
 
-    back = previous_page(page, state)
     return render_template(
-        "public/step.html",
-        step=step,
-        form=form,
-        back_url=url_for("journey.page", page=CHECK if changing else back)
+        "public/step.html", **_step_context(step, response, state, changing, form)
+    )
+
+
+def _step_context(step, response, state, changing: bool, form) -> dict:
+    back = previous_page(step.id, state)
+    return {
+        "step": step,
+        "form": form,
+        "back_url": url_for("journey.page", page=CHECK if changing else back)
         if (back or changing)
         else None,
-        changing=changing,
-        question_count=len(QUESTIONS),
-        representative=response.respondent == "representative",
-        today=format_date(date.today(), "long"),
+        "changing": changing,
+        "question_count": len(QUESTIONS),
+        "representative": response.respondent == "representative",
+        "today": format_date(date.today(), "long"),
+    }
+
+
+def _cached_step_page(step, response, state, changing: bool):
+    """A question page without errors: rendered once per key (page_cache.py), filled per request."""
+    context = _step_context(step, response, state, changing, form=None)
+    path = url_for("journey.page", page=step.id, change=1 if changing else None)
+    key = (
+        step.id,
+        get_locale().language if get_locale() else "en",
+        current_format(),
+        context["back_url"],
+        context["representative"],
+        context["today"],
+        path,
     )
+
+    def render() -> str:
+        empty = {}
+        for spec in step.fields:
+            if spec.kind in ("text", "textarea", "email", "phone"):
+                empty[spec.id] = placeholder(f"f:{spec.id}")
+        context["form"] = make_form(step, data=empty, meta={"csrf": False})
+        return render_template(
+            "public/step.html",
+            cspNonce=placeholder("nonce"),
+            csrf_token=lambda: placeholder("csrf"),
+            here=lambda: path,
+            **context,
+        )
+
+    page = current_app.extensions["page_cache"].get_or_render(key, render)
+    saved = current_values(step, response)
+    values = {"nonce": csp_nonce(), "csrf": generate_csrf()}
+    checked: dict[str, list[str]] = {}
+    for spec in step.fields:
+        value = saved.get(spec.id)
+        if spec.kind in ("radios", "checkboxes"):
+            checked[spec.id] = value if isinstance(value, list) else ([value] if value else [])
+        elif spec.kind == "declaration":
+            checked[spec.id] = ["y"] if value else []
+        else:
+            values[f"f:{spec.id}"] = value or ""
+    return fill(page, values, checked)
 
 
 def check_answers():
@@ -160,6 +219,7 @@ def _submit(response: Response):
     on the confirmation, and only one response is ever stored for an invitation."""
     discard_off_route(response)
     response.format = current_format()
+    response.language = language()
     done = db.session.execute(
         update(Response)
         .where(Response.id == response.id, Response.status == "draft")

@@ -1,0 +1,78 @@
+"""Question pages come from a cache of rendered markup, filled in per request. They must be
+exactly what a full render gives, and never carry one person's answers into another's page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from portal.questionnaire import QUESTION_IDS
+
+from .helpers import CONSENT_AGREE, answer_questions, begin, new_link
+
+VOLATILE = re.compile(r'(nonce="|nonce-|name="csrf_token" value=")[^"\']+')
+
+
+def _normalised(html: str) -> str:
+    return VOLATILE.sub(r"\1X", html)
+
+
+def _filled_journey(client, comment: str):
+    begin(client, new_link(reference=comment[:10]))
+    client.submit("/feedback/who", {"respondent": "representative"})
+    client.submit(
+        "/feedback/representative",
+        {
+            "representative_name": comment,
+            "representative_relationship": "Friend",
+            "representative_basis": "family",
+        },
+    )
+    client.submit("/feedback/consent", {**CONSENT_AGREE, "restrictions": comment})
+    answer_questions(
+        client,
+        {
+            "q1": {"q1": "quite_a_bit", "q1_comment": comment},
+            "q11": {"q11": ["forum", "know_more"]},
+            "q12": {"q12_comment": comment},
+        },
+    )
+    client.submit("/feedback/contact", {"contact_email": "a@example.com"})
+
+
+@pytest.mark.parametrize("fmt", ["standard", "easy_read"])
+def test_cached_pages_equal_a_full_render(app, client, fmt):
+    _filled_journey(client, 'Tricky <b>"answer"</b> & more')
+    client.submit("/preferences", {"format": fmt, "next": "/"})
+    for page in ("who", "representative", "consent", *QUESTION_IDS, "contact"):
+        for path in (f"/feedback/{page}", f"/feedback/{page}?change=1"):
+            app.config["PAGE_CACHE"] = True
+            cached = client.get(path).get_data(as_text=True)
+            cached_again = client.get(path).get_data(as_text=True)
+            app.config["PAGE_CACHE"] = False
+            full = client.get(path).get_data(as_text=True)
+            assert _normalised(cached) == _normalised(full), path
+            assert cached != cached_again  # a fresh nonce each time
+    app.config["PAGE_CACHE"] = True
+
+
+def test_answers_never_cross_between_people(app, client):
+    other = app.test_client()
+    _filled_journey(client, "Alpha answer")
+    _filled_journey(other, "Bravo answer")
+    mine = client.get("/feedback/q1")
+    theirs = other.get("/feedback/q1")
+    assert mine.soup.find("textarea").get_text() == "Alpha answer"
+    assert theirs.soup.find("textarea").get_text() == "Bravo answer"
+    assert "Bravo" not in mine.get_data(as_text=True)
+    q11 = client.get("/feedback/q11").soup
+    ticked = sorted(i["value"] for i in q11.select("input[type=checkbox][checked]"))
+    assert ticked == ["forum", "know_more"]
+
+
+def test_saved_text_is_escaped_in_cached_pages(client):
+    _filled_journey(client, "<script>alert(1)</script>")
+    page = client.get("/feedback/q1")
+    assert "<script>alert(1)</script>" not in page.get_data(as_text=True)
+    assert page.soup.find("textarea").get_text() == "<script>alert(1)</script>"
