@@ -8,6 +8,7 @@ the code (it locks after a few) and against the address they came from.
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from .. import links
@@ -40,16 +41,16 @@ def check_code():
         db.session.commit()
         return render_template("errors/429.html"), 429
     if not entered.strip():
-        return _page("Enter your code", entered, 400)
+        return _page(_("Enter your code"), entered, 400)
     if codes.normalise(entered) is None:
         return _page(
-            "Enter the 12 letters and numbers of the code as they are printed", entered, 400
+            _("Enter the 12 letters and numbers of the code as they are printed"), entered, 400
         )
     invitation = codes.check(entered, address)
     if invitation is None or not invitation.usable(utcnow()):
         db.session.commit()  # keeps the count of failures
         return _page(
-            "That code is not right, or it no longer works. Check it and try again",
+            _("That code is not right, or it no longer works. Check it and try again"),
             entered,
             400,
         )
