@@ -23,3 +23,12 @@ for (const Component of [
 ]) {
   createAll(Component);
 }
+
+// The skip link puts #main-content in the address. Forms post back to the address and
+// redirects keep the fragment, so every later page would open scrolled to main, and that
+// takes focus away from the error summary. Focus has already moved to main: drop the fragment.
+window.addEventListener("hashchange", () => {
+  if (window.location.hash === "#main-content") {
+    window.history.replaceState(window.history.state, "", window.location.pathname + window.location.search);
+  }
+});

@@ -167,7 +167,7 @@ class Site:
         return self.driver.current_url.removeprefix(self.url)
 
     def expect(self, path: str) -> None:
-        here = self.path.split("?")[0]
+        here = self.path.split("#")[0].split("?")[0]
         if here != path:
             raise WrongPage(f"expected {path}, but the browser is on {self.path}: {self.h1()!r}")
 

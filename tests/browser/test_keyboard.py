@@ -1,0 +1,154 @@
+"""The whole adult journey with a keyboard alone: Tab, Shift+Tab, Space, Enter, the arrow keys
+and typing. No clicks. At every stop, focus must be visible (GOV.UK's yellow focus indicator on
+the element, its label's radio or checkbox, or an outline); the skip link must reach the main
+content; after a mistake the error summary must get focus; and pressing Shift three times must
+leave the page at once ("Exit this page")."""
+
+from __future__ import annotations
+
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from portal.questionnaire import QUESTIONS
+
+# What has focus, and whether it shows: None when it does, else what is wrong.
+FOCUS_JS = """
+const el = document.activeElement;
+if (!el || el === document.body) return "nothing has focus";
+const yellow = "rgb(255, 221, 0)";
+const shows = (s) => (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2
+                      && s.outlineColor === yellow)
+  || s.boxShadow.includes(yellow) || s.backgroundColor === yellow || s.borderColor === yellow;
+const styles = [getComputedStyle(el), getComputedStyle(el, "::before"),
+                getComputedStyle(el, "::after")];
+for (const label of el.labels || []) {  // GOV.UK radios and checkboxes draw focus on the label
+  styles.push(getComputedStyle(label, "::before"), getComputedStyle(label, "::after"));
+}
+if (styles.some(shows)) return null;
+const box = el.getBoundingClientRect();
+if (box.width < 1 || box.height < 1) return `${el.outerHTML.slice(0, 100)} has focus but is hidden`;
+return `no visible focus on ${el.outerHTML.slice(0, 120)}`;
+"""
+
+
+class Keyboard:
+    def __init__(self, site):
+        self.site = site
+        self.driver = site.driver
+        self.stops = 0
+
+    def press(self, *keys) -> None:
+        ActionChains(self.driver).send_keys(*keys).perform()
+
+    def active(self, css: str) -> bool:
+        return self.site.run("return document.activeElement.matches(arguments[0])", css)
+
+    def focus_shows(self) -> None:
+        problem = self.site.run(FOCUS_JS)
+        assert problem is None, f"{self.site.path}: {problem}"
+        self.stops += 1
+
+    def tab_to(self, css: str, back: bool = False, limit: int = 60) -> None:
+        """Tab (or Shift+Tab) until ``css`` has focus, checking focus shows at every stop."""
+        for _ in range(limit):
+            if back:
+                ActionChains(self.driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(
+                    Keys.SHIFT
+                ).perform()
+            else:
+                self.press(Keys.TAB)
+            self.focus_shows()
+            if self.active(css):
+                return
+        raise AssertionError(f"{self.site.path}: {css} never got focus by Tab")
+
+    def type(self, css: str, text: str) -> None:
+        self.tab_to(css)
+        self.press(text)
+
+    def activate(self, css: str, key=Keys.ENTER) -> None:
+        """Tab to a button or link and press Enter, then wait for the next page."""
+        self.tab_to(css)
+        old = self.site.find("html")
+        self.press(key)
+        self.site.wait_for_new_page(old)
+
+    def carry_on(self) -> None:
+        self.activate("#main-content form button.govuk-button")
+
+
+def test_the_whole_journey_by_keyboard(site):
+    keys = Keyboard(site)
+    path = site.new_link()
+    site.go(path)
+
+    # The skip link is the first stop, and moves focus to the main content.
+    keys.press(Keys.TAB)
+    assert keys.active(".govuk-skip-link"), "the first Tab does not reach the skip link"
+    keys.focus_shows()
+    keys.press(Keys.ENTER)
+    assert keys.active("main#main-content"), "the skip link does not move focus to main"
+    keys.carry_on()  # Start now
+
+    site.expect("/feedback/who")
+    keys.tab_to("input[name=respondent]")
+    keys.press(Keys.SPACE)
+    keys.carry_on()
+
+    # A mistake: agreeing without signing. Focus goes to the error summary, and its first link
+    # takes focus to the field.
+    site.expect("/feedback/consent")
+    keys.tab_to("input[name=decision][value=agree]")
+    keys.press(Keys.SPACE)
+    keys.carry_on()
+    site.expect("/feedback/consent")
+    WebDriverWait(site.driver, 5, 0.05).until(lambda d: keys.active(".govuk-error-summary"))
+    keys.focus_shows()
+    keys.press(Keys.TAB)
+    assert keys.active(".govuk-error-summary a"), "Tab from the summary misses its links"
+    keys.focus_shows()
+    target = site.run("return document.activeElement.hash")
+    keys.press(Keys.ENTER)
+    assert site.run("return '#' + document.activeElement.id") == target
+    keys.press("Sam Example")
+    keys.type("input[name=completed_by]", "Sam Example")
+    keys.type("input[name=signature]", "Sam Example")
+    keys.tab_to("input[name=declaration]")
+    keys.press(Keys.SPACE)
+    # Shift+Tab back to the signature, and on again.
+    keys.tab_to("input[name=signature]", back=True)
+    keys.carry_on()
+
+    for step in QUESTIONS:
+        site.expect(f"/feedback/{step.id}")
+        main, comment = step.fields[0], step.fields[-1]
+        if main.kind == "radios":
+            keys.tab_to(f"input[name={main.id}]")
+            keys.press(Keys.ARROW_DOWN)  # moves to, and selects, the second option
+            chosen = main.options[1].code
+            assert keys.active(f"input[value={chosen}]:checked"), f"{step.id}: arrow key"
+        elif main.kind == "checkboxes":
+            keys.tab_to(f"input[name={main.id}]")
+            keys.press(Keys.SPACE)
+        keys.type(f"textarea[name={comment.id}]", "Typed with the keyboard")
+        keys.carry_on()
+
+    site.expect("/feedback/contact")
+    keys.type("input[name=contact_name]", "Sam Example")
+    keys.type("input[name=contact_email]", "sam@example.com")
+    keys.carry_on()
+
+    site.expect("/feedback/check")
+    assert "Typed with the keyboard" in site.find("main").text
+    keys.carry_on()  # Send my answers
+    site.expect("/feedback/confirmation")
+    assert keys.stops > 50
+
+    # Exit this page: Shift three times leaves at once, and ends the session.
+    for _ in range(3):
+        ActionChains(site.driver).key_down(Keys.SHIFT).key_up(Keys.SHIFT).perform()
+    exit_url = site.live.app.config["EXIT_URL"]
+    WebDriverWait(site.driver, 10, 0.05).until(lambda d: d.current_url == exit_url)
+    site.go("/feedback/confirmation")
+    assert "session has ended" in site.h1().lower() or site.path != "/feedback/confirmation"
