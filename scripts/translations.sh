@@ -13,7 +13,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL=${PYBABEL:-.venv/bin/pybabel}
-POT=translations/messages.pot
+# POT=some/other.pot writes the extraction elsewhere (tests/test_translations.py compares the two).
+POT=${POT:-translations/messages.pot}
 
 extract() {
   "$PYBABEL" --quiet extract -F babel.cfg -k _l -k lazy_gettext \
