@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from axe_selenium_python import Axe
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
@@ -219,7 +220,13 @@ class Site:
         self.wait_for_new_page(old)
 
     def wait_for_new_page(self, old) -> None:
-        WebDriverWait(self.driver, 10, poll_frequency=0.02).until(staleness_of(old))
+        def gone(_driver):
+            try:
+                return staleness_of(old)(_driver)
+            except WebDriverException:  # "node does not belong to the document": gone too
+                return True
+
+        WebDriverWait(self.driver, 10, poll_frequency=0.02).until(gone)
         WebDriverWait(self.driver, 10, poll_frequency=0.02).until(
             lambda d: d.execute_script("return document.readyState") == "complete"
         )
