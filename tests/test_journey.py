@@ -242,3 +242,11 @@ def test_journey_pages_need_a_session(client):
     page = client.get("/feedback/who")
     assert page.status_code == 403
     assert page.soup.h1.get_text(strip=True) == "Your session has ended"
+
+
+def test_confirmation_shows_the_reference_in_the_panel(client):
+    path = new_link()
+    full_journey(client, path)
+    panel = client.get("/feedback/confirmation").soup.select_one(".govuk-panel__body")
+    assert panel.find("strong").get_text() == response_for(path).reference
+    assert "<br>" not in panel.get_text()
