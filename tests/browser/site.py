@@ -45,7 +45,7 @@ for (const [name, value] of Object.entries(values)) {
     }
   }
 }
-document.querySelector("#main-content form button.govuk-button").click();
+document.querySelector("#main-content form button.govuk-button:not([type=button])").click();
 """
 
 
@@ -210,7 +210,7 @@ class Site:
         actual = self.run("return document.documentElement.lang")
         assert actual == lang, f"the page's language is {actual!r}, not {lang!r}"
 
-    def press(self, css: str = "#main-content form button.govuk-button") -> None:
+    def press(self, css: str = "#main-content form button.govuk-button:not([type=button])") -> None:
         """Press a button or follow a link, and wait for the next page."""
         self.follow(self.find(css))
 
@@ -254,7 +254,7 @@ class Site:
                 elif kind != "hidden":
                     field.clear()
                     field.send_keys(value)
-        self.follow(self.find("#main-content form button.govuk-button"))
+        self.follow(self.find("#main-content form button.govuk-button:not([type=button])"))
 
     def has_errors(self) -> bool:
         return bool(self.driver.find_elements(By.CSS_SELECTOR, ".govuk-error-summary"))

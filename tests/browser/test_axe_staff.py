@@ -1,0 +1,107 @@
+"""axe-core over every staff page: sign-in (empty and with an error), then every page an
+administrator can reach by following links from the staff home page, with a case that has an
+adult's sent answers, so the case, invitation and adult's-voice pages have content. Forms found
+on the way are also sent empty, to check their error states."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import deque
+from urllib.parse import urlsplit
+
+from selenium.webdriver.common.by import By
+
+from .site import describe
+
+# Pages that are not HTML, or that end the session, are not followed.
+SKIP = re.compile(r"/sign-out|\.(pdf|csv|zip)$|/download|/print-batch")
+
+
+def _staff_setup(site, role):
+    """A staff member, and a case with a sent response. Returns email, TOTP secret, password."""
+    from portal.extensions import db
+
+    from ..checking_client import CheckingClient
+    from ..helpers import full_journey
+    from ..staff_helpers import PASSWORD, make_user
+
+    app = site.live.app
+    with app.app_context():
+        user = make_user(role, email=f"{role}-{uuid.uuid4().hex[:6]}@example.org")
+        email, secret = user.email, user.totp_secret
+        path = site.new_link("adult")
+        app.test_client_class = CheckingClient
+        client = app.test_client()
+        full_journey(client, path, {"q1": {"q1": "always", "q1_comment": "Kind people"}})
+        db.session.remove()
+        return email, secret, PASSWORD
+
+
+def _sign_in(site, email, secret, password, visit):
+    import pyotp
+
+    site.go("/staff/sign-in")
+    visit("sign in")
+    site.send({}, real=False)
+    visit("sign in (error)")
+    site.send({"email": email, "password": password, "code": pyotp.TOTP(secret).now()})
+
+
+def test_every_staff_page_passes_axe(site):
+    """Each role in turn (administrators and coordinators see different pages)."""
+    problems, seen = [], []
+
+    def visit(label):
+        seen.append(label)
+        violations = site.axe()
+        if violations:
+            problems.append(f"{label} ({site.path}):\n{describe(violations)}")
+
+    preloaded = site.preload_axe()
+    try:
+        for role in ("admin", "coordinator", "facilitator"):
+            site.cdp("Network.clearBrowserCookies")
+            email, secret, password = _staff_setup(site, role)
+            _sign_in(site, email, secret, password, visit)
+            assert site.path.startswith("/staff"), site.path
+            _crawl(site, visit, role)
+    finally:
+        site.stop_preloading(preloaded)
+
+    assert len(seen) > 15, seen
+    assert not problems, "\n".join(problems)
+
+
+def _crawl(site, visit, role):
+    queue, done, shapes = deque(["/staff/"]), set(), {}
+    while queue and len(done) < 80:
+        path = queue.popleft()
+        if path in done:
+            continue
+        done.add(path)
+        # One or two of each kind of page (/staff/cases/7 and /staff/cases/8 are alike).
+        shape = re.sub(r"\d+", "N", path.split("?")[0])
+        shapes[shape] = shapes.get(shape, 0) + 1
+        if shapes[shape] > 2:
+            continue
+        site.go(path)
+        visit(f"{role}: {path}")
+        forms = site.driver.find_elements(
+            By.CSS_SELECTOR, "#main-content form[method=post] button.govuk-button"
+        )
+        if forms and shape.endswith(("/new", "/edit", "/record", "/expiry")):
+            site.send({}, real=False)
+            if site.has_errors():
+                visit(f"{role}: {path} (error)")
+            site.go(path)
+        for link in site.driver.find_elements(By.CSS_SELECTOR, "a[href]"):
+            href = urlsplit(link.get_attribute("href"))
+            target = href.path + (f"?{href.query}" if href.query else "")
+            if (
+                href.netloc == urlsplit(site.url).netloc
+                and href.path.startswith("/staff")
+                and not SKIP.search(href.path)
+                and target not in done
+            ):
+                queue.append(target)
