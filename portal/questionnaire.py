@@ -1,8 +1,8 @@
 """The consent form (Appendix 4) and the Safeguarding Experience Tool (Appendix 2), defined once.
 
-Pages, validation, check answers, storage, staff views and reports all read this module; nothing else
-repeats a question's wording or its option codes. Answers are stored as the option codes below, so
-responses given in any format or language are counted together.
+Pages, validation, check answers, storage, staff views and reports all read this module; nothing
+else repeats a question's wording or its option codes. Answers are stored as the option codes
+below, so responses given in any format or language are counted together.
 
 Wording is the source document's, word for word, with the board's and council's names taken from
 configuration (``%(council)s``, ``%(area)s``). Easy Read wording sits beside the standard wording
@@ -734,7 +734,8 @@ QUESTIONS: tuple[Step, ...] = (
         7,
         Text(
             _l(
-                "How happy are you with the way people dealt with the safeguarding concern throughout?"
+                "How happy are you with the way people dealt with the safeguarding concern "
+                "throughout?"
             ),
             _l(
                 "How happy are you with how people dealt with your safeguarding, from start to end?"
@@ -789,7 +790,8 @@ QUESTIONS: tuple[Step, ...] = (
         9,
         Text(
             _l(
-                "Do you know who to contact if you feel unsafe or need further support or information?"
+                "Do you know who to contact if you feel unsafe or need further support or "
+                "information?"
             ),
             _l(
                 "Do you know who to contact if you feel unsafe? "

@@ -19,8 +19,9 @@ CONSENT_AGREE = {
 
 def new_link(reference: str = "CASE-1", recipient: str = "adult") -> str:
     """A fresh invitation's path, /r/<secret>."""
-    from portal.models import AuditCase
     from sqlalchemy import select
+
+    from portal.models import AuditCase
 
     case = db.session.scalar(select(AuditCase).where(AuditCase.reference == reference))
     case = case or create_case(reference)
@@ -54,8 +55,9 @@ def full_journey(client, path: str, answers: dict | None = None, contact: dict |
 
 
 def response_for(path: str) -> Response | None:
-    from portal.links import hash_token
     from sqlalchemy import select
+
+    from portal.links import hash_token
 
     token = path.rsplit("/", 1)[1]
     db.session.commit()  # end the test's read snapshot, as a new request would

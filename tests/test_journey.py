@@ -82,9 +82,11 @@ def test_declining_then_no_feedback_records_the_decision_only(client):
     token = client.csrf_token("/feedback/consent")
     skipped = client.post("/feedback/q1", data={"csrf_token": token, "q1": "always"})
     assert skipped.headers["Location"].endswith("/feedback/consent")  # not reachable yet
-    assert client.submit("/feedback/consent", {"decision": "decline"}).headers[
-        "Location"
-    ].endswith("/feedback/anonymous")
+    assert (
+        client.submit("/feedback/consent", {"decision": "decline"})
+        .headers["Location"]
+        .endswith("/feedback/anonymous")
+    )
     done = client.submit("/feedback/anonymous", {"anonymous_feedback": "no"})
     assert done.headers["Location"].endswith("/feedback/confirmation")
     page = client.get("/feedback/confirmation")
@@ -101,9 +103,11 @@ def test_declining_with_anonymous_feedback_keeps_answers_but_no_contact(client):
     begin(client, path)
     client.submit("/feedback/who", {"respondent": "adult"})
     client.submit("/feedback/consent", {"decision": "decline"})
-    assert client.submit("/feedback/anonymous", {"anonymous_feedback": "yes"}).headers[
-        "Location"
-    ].endswith("/feedback/q1")
+    assert (
+        client.submit("/feedback/anonymous", {"anonymous_feedback": "yes"})
+        .headers["Location"]
+        .endswith("/feedback/q1")
+    )
     answer_questions(client, {"q8": {"q8": "a_lot_safer"}})
     assert client.get("/feedback/contact").headers["Location"].endswith("/feedback/check")
     assert client.submit("/feedback/check").status_code == 302
@@ -142,9 +146,10 @@ def test_check_answers_change_link_returns_to_check(client):
     assert "Question 3" in change.get_text()  # the visually hidden text names the question
     back = client.submit("/feedback/q3?change=1", {"q3": "most"})
     assert back.headers["Location"].endswith("/feedback/check")
-    assert "I was able to understand most of the information" in client.get(
-        "/feedback/check"
-    ).soup.get_text()
+    assert (
+        "I was able to understand most of the information"
+        in client.get("/feedback/check").soup.get_text()
+    )
 
 
 def test_resuming_after_the_browser_is_closed(app, client):

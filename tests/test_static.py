@@ -19,4 +19,3 @@ def test_pages_load_versioned_assets_served_compressed_and_cacheable(client):
 def test_only_one_script_is_loaded(client):
     scripts = client.get("/").soup.find_all("script", src=True)
     assert [s["src"].split("?")[0] for s in scripts] == ["/static/build/app.js"]
-

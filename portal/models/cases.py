@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text
-from sqlalchemy import orm
+from sqlalchemy import Date, ForeignKey, String, Text, orm
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
