@@ -1,16 +1,17 @@
-"""Logging that never writes a link secret. Request lines name the path, and an invitation's
-path carries its secret, so it is cut out before any handler sees the line."""
+"""Logging that never writes a link secret. Request lines name the path, and some paths carry a
+secret, so it is cut out before any handler sees the line."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-SECRET_PATH = re.compile(r"/r/[A-Za-z0-9_-]+")
+# Paths that carry a secret: adults' links, "stop sharing" links, staff set-up links.
+SECRET_PATH = re.compile(r"/(r|w|staff/set-up)/[A-Za-z0-9_-]+")
 
 
 def redact(text: str) -> str:
-    return SECRET_PATH.sub("/r/[redacted]", text)
+    return SECRET_PATH.sub(r"/\1/[redacted]", text)
 
 
 class RedactSecrets(logging.Filter):

@@ -119,6 +119,10 @@ def test_request_lines_have_the_link_secret_redacted():
     )
     RedactSecrets().filter(record)
     assert "abcDEF123" not in record.getMessage() and "/r/[redacted]" in record.getMessage()
+    for path in ("/w/abcDEF123_-xyzabcDEF12", "/staff/set-up/abcDEF123_-xyzabcDEF12"):
+        record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, path, None, None)
+        RedactSecrets().filter(record)
+        assert "abcDEF123" not in record.getMessage(), path
 
 
 def test_bad_input_never_gives_a_500(client):

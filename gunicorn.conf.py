@@ -1,0 +1,19 @@
+"""gunicorn settings for production: `gunicorn wsgi:app` reads this file.
+
+Access log lines name the request path; portal/logs.py removes link secrets from them before
+they are written. Query strings never carry personal data or secrets.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "0.0.0.0:" + os.environ.get("PORT", "8000"))
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+timeout = 30
+graceful_timeout = 20
+# Behind a proxy, X-Forwarded-* is trusted only as far as PROXY_HOPS says (portal/config.py).
+forwarded_allow_ips = "*" if os.environ.get("PROXY_HOPS", "0") != "0" else "127.0.0.1"
+accesslog = "-"
+errorlog = "-"
+# Method, path, status, size and time: no referrer, user agent or address.
+access_log_format = '"%(r)s" %(s)s %(B)s %(M)sms'
