@@ -106,7 +106,8 @@ class Settings:
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": production,
             "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
-            "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+            # Signed values always have a maximum age: CSRF tokens live as long as a session.
+            "WTF_CSRF_TIME_LIMIT": 12 * 60 * 60,
             "WTF_CSRF_ENABLED": _env("WTF_CSRF_ENABLED", "1") == "1",
             "BABEL_DEFAULT_LOCALE": "en",
             "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),

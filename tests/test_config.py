@@ -62,3 +62,10 @@ def test_board_details_come_from_the_environment(monkeypatch):
     board = Settings().as_flask_config()["BOARD"]
     assert board.name == "Somewhere Safeguarding Adults Board"
     assert board.address == ("1 High Street", "Town", "AB1 2CD")
+
+
+def test_every_signed_value_has_a_maximum_age(monkeypatch):
+    monkeypatch.setenv("PORTAL_ENV", "development")
+    config = Settings().as_flask_config()
+    assert config["WTF_CSRF_TIME_LIMIT"] == 12 * 60 * 60
+    assert config["PERMANENT_SESSION_LIFETIME"] == 12 * 60 * 60
