@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -38,9 +38,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
     def database_down(error):
-        from .extensions import db
+        from .extensions import db, login_manager
 
         db.session.rollback()
+        # Flask-Login's context processor would try to load the signed-in staff user from the
+        # database again while the page renders, and fail there, ending on a bare 500.
+        g._login_user = login_manager.anonymous_user()
         log.error("database unavailable: %s", type(error).__name__)
         return render_template("errors/500.html"), 503
 
