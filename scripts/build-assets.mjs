@@ -1,5 +1,6 @@
 // Compiles our Sass on GOV.UK Frontend and copies the browser files the pages load.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { buildSync } from "esbuild";
 import { compile } from "sass";
 
@@ -27,3 +28,17 @@ buildSync({
   logLevel: "warning",
 });
 console.log(`built ${out}/portal.css (${css.css.length} bytes) and ${out}/app.js`);
+
+// Pre-compressed copies that WhiteNoise serves to browsers that accept them, made here so that
+// every build has them.
+for (const folder of [out, "static/easy_read"]) {
+  for (const name of readdirSync(folder)) {
+    if (!/\.(css|js|svg)$/.test(name)) continue;
+    const data = readFileSync(`${folder}/${name}`);
+    writeFileSync(`${folder}/${name}.gz`, gzipSync(data, { level: 9 }));
+    writeFileSync(
+      `${folder}/${name}.br`,
+      brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+    );
+  }
+}

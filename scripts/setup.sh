@@ -37,10 +37,6 @@ if [ "$(cat node_modules/.stamp-lock 2>/dev/null)" != "$want" ]; then
   echo "$want" > node_modules/.stamp-lock
 fi
 npm run --silent build
-# Pre-compressed copies (gzip, Brotli) that WhiteNoise serves to browsers that accept them.
-for folder in static/build static/easy_read; do
-  [ -d "$folder" ] && .venv/bin/python -m whitenoise.compress -q "$folder" gz br png
-done
 
 # Compiled message catalogs are built, not committed.
 if compgen -G "translations/*/LC_MESSAGES/messages.po" >/dev/null; then

@@ -1,0 +1,370 @@
+"""Benchmarks for BENCHMARKS.md: throughput and latency against a bare Flask ceiling, page
+weight, and staff pages with 10,000 cases.
+
+    .venv/bin/python bench/run.py [--seconds 10] [--quick]
+
+Needs PostgreSQL at 127.0.0.1:5432 (trust auth) and wrk (apt-get install wrk; the script
+installs it when run as root). Everything runs on this machine, on loopback only. The database
+`bench` is dropped and made again each run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+PORTAL_PORT, HELLO_PORT = 8101, 8102
+DB = "bench"
+DB_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB}"
+CLIENTS = 20
+WORKERS = 2
+SECRET = "bench-secret-key-" + "x" * 32
+
+
+def env() -> dict:
+    return {
+        **os.environ,
+        "PORTAL_ENV": "development",
+        "DATABASE_URL": DB_URL,
+        "SECRET_KEYS": SECRET,
+        "RATELIMIT_ENABLED": "0",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{PORTAL_PORT}",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def fresh_database() -> None:
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+        c.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        c.execute(f"CREATE DATABASE {DB}")
+    subprocess.run(
+        [PY, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT, env=env(), check=True, capture_output=True,
+    )
+
+
+SEED = r"""
+import sys
+from portal import create_app
+from portal.extensions import db
+from portal.cli import create_case, invite
+from portal.models import AuditCase
+from portal.staff.auth import create_user, hash_password
+from sqlalchemy import insert
+
+journeys, cases = int(sys.argv[1]), int(sys.argv[2])
+app = create_app()
+with app.app_context():
+    case = create_case("BENCH-0001", "2026-Q4", "Self-neglect")
+    links = [invite(case, "adult", name="Bench Adult") for _ in range(journeys)]
+    user, _ = create_user("bench@example.org", "coordinator", name="Bench Coordinator")
+    user.password_hash = hash_password("bench-password-123")
+    db.session.execute(insert(AuditCase), [
+        {"reference": f"BULK-{n:05d}", "quarter": f"202{n % 6}-Q{n % 4 + 1}",
+         "theme": ("Self-neglect", "Financial abuse", "Domestic abuse")[n % 3],
+         "status": ("preparing", "waiting_for_views", "audited", "closed")[n % 4],
+         "adult_name": f"Person {n}"}
+        for n in range(cases)
+    ])
+    db.session.commit()
+    print("\n".join(links))
+"""
+
+
+def seed(journeys: int, cases: int) -> list[str]:
+    out = subprocess.run(
+        [PY, "-c", SEED, str(journeys), str(cases)],
+        cwd=ROOT, env=env(), check=True, capture_output=True, text=True,
+    ).stdout
+    return [line for line in out.splitlines() if "/r/" in line]
+
+
+def start(app: str, port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [GUNICORN, "-c", str(ROOT / "bench" / "gunicorn.conf.py"), "-w", str(WORKERS),
+         "-b", f"127.0.0.1:{port}", app],
+        cwd=ROOT, env=env(), start_new_session=True,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            # Warm both workers (templates compile on first use) before anything is measured.
+            for _ in range(4 * WORKERS):
+                requests.get(f"http://127.0.0.1:{port}/", timeout=10)
+            return process
+        except requests.RequestException:
+            time.sleep(0.2)
+    stop(process)
+    raise RuntimeError(f"{app} did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=20)
+
+
+def wrk(url: str, seconds: int, cookie: str | None = None, body: str | None = None) -> dict:
+    extra = {"WRK_COOKIE": cookie} if cookie else {}
+    if body:
+        extra["WRK_BODY"] = body
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{CLIENTS}", f"-d{seconds}s", "-s", str(ROOT / "bench" / "report.lua"), url],
+        env={**os.environ, **extra}, check=True, capture_output=True, text=True,
+    ).stdout
+    return json.loads(out.split("JSON ", 1)[1])
+
+
+def token(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def begin(base: str, link: str) -> requests.Session:
+    session = requests.Session()
+    path = urlsplit(link).path
+    page = session.get(base + path)
+    session.post(base + path, data={"csrf_token": token(page.text)})
+    return session
+
+
+def post_page(session, base, page, data):
+    form = session.get(f"{base}/feedback/{page}")
+    return session.post(
+        f"{base}/feedback/{page}", data={"csrf_token": token(form.text), **data}, allow_redirects=False
+    )
+
+
+JOURNEY = [
+    ("who", {"respondent": "adult"}),
+    ("consent", {"decision": "agree", "subject_name": "Bench", "completed_by": "Bench",
+                 "signature": "Bench", "declaration": "y"}),
+    *[(f"q{n}", {f"q{n}_comment": "Fine"}) for n in range(1, 13)],
+    ("contact", {}),
+]
+
+
+def one_journey(base: str, link: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    session = begin(base, link)
+    requests_made = 3
+    for page, data in JOURNEY:
+        assert post_page(session, base, page, data).status_code == 302, page
+        requests_made += 2
+    check = session.get(f"{base}/feedback/check")
+    done = session.post(f"{base}/feedback/check", data={"csrf_token": token(check.text)})
+    assert "reference" in done.text.lower() or done.status_code == 200
+    return time.perf_counter() - started, requests_made + 3
+
+
+def one_hello_journey(base: str, count: int) -> float:
+    started = time.perf_counter()
+    session = requests.Session()
+    for _ in range(count):
+        session.get(base + "/")
+    return time.perf_counter() - started
+
+
+def run_journeys(base: str, links: list[str], seconds: int) -> dict:
+    durations, counts, lock, deadline = [], [], threading.Lock(), time.time() + seconds
+    links = iter(links)
+
+    def worker():
+        while time.time() < deadline:
+            with lock:
+                link = next(links, None)
+            if link is None:
+                return
+            duration, made = one_journey(base, link)
+            with lock:
+                durations.append(duration)
+                counts.append(made)
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        for _ in range(CLIENTS):
+            pool.submit(worker)
+    elapsed = time.perf_counter() - began
+    return summarise(durations, elapsed, sum(counts))
+
+
+def run_hello_journeys(base: str, per_journey: int, seconds: int) -> dict:
+    durations, lock, deadline = [], threading.Lock(), time.time() + seconds
+
+    def worker():
+        while time.time() < deadline:
+            duration = one_hello_journey(base, per_journey)
+            with lock:
+                durations.append(duration)
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        for _ in range(CLIENTS):
+            pool.submit(worker)
+    elapsed = time.perf_counter() - began
+    return summarise(durations, elapsed, len(durations) * per_journey)
+
+
+def summarise(durations: list[float], elapsed: float, total_requests: int) -> dict:
+    ordered = sorted(durations)
+    return {
+        "journeys": len(durations),
+        "journeys_per_s": round(len(durations) / elapsed, 2),
+        "requests_per_s": round(total_requests / elapsed, 1),
+        "p50_ms": round(statistics.median(ordered) * 1000, 1) if ordered else None,
+        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 1) if ordered else None,
+    }
+
+
+def page_weight(base: str, link: str) -> list[dict]:
+    """Bytes each page costs a browser, compressed as served: the first page with its CSS,
+    script and pictures; later pages with only what the browser has not cached yet."""
+    session = begin(base, link)
+    cached: set[str] = set()
+    rows = []
+
+    def cost(url: str, html: str | None = None) -> int:
+        response = session.get(url, headers={"Accept-Encoding": "br, gzip"}, stream=True)
+        raw = response.raw.read()
+        # Gunicorn does not compress pages; a proxy in front would. Count HTML gzipped, as served
+        # through one, and static files exactly as WhiteNoise sends them.
+        if response.headers.get("Content-Type", "").startswith("text/html"):
+            return len(gzip.compress(raw))
+        return len(raw)
+
+    def weigh(name: str, url: str) -> None:
+        response = session.get(url)
+        total = cost(url)
+        assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', response.text)
+        for asset in assets:
+            if asset not in cached:
+                cached.add(asset)
+                total += cost(base + asset)
+        rows.append({"page": name, "bytes": total})
+
+    weigh("start (first page)", base + urlsplit(link).path)
+    session2 = begin(base, link)
+    session.cookies = session2.cookies
+    for page, data in JOURNEY:
+        weigh(page, f"{base}/feedback/{page}")
+        post_page(session, base, page, data)
+    weigh("check", f"{base}/feedback/check")
+    return rows
+
+
+def staff_pages(base: str, seconds: int) -> dict:
+    session = requests.Session()
+    form = session.get(f"{base}/staff/sign-in")
+    session.post(
+        f"{base}/staff/sign-in",
+        data={"csrf_token": token(form.text), "email": "bench@example.org",
+              "password": "bench-password-123", "code": ""},
+    )
+    listing = session.get(f"{base}/staff/cases")
+    assert listing.status_code == 200, listing.status_code
+    case_id = re.search(r'href="/staff/cases/(\d+)"', listing.text).group(1)
+    cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
+    return {
+        "case_list": wrk(f"{base}/staff/cases", seconds, cookie=cookie),
+        "case_list_filtered": wrk(f"{base}/staff/cases?status=closed", seconds, cookie=cookie),
+        "case_page": wrk(f"{base}/staff/cases/{case_id}", seconds, cookie=cookie),
+    }
+
+
+def say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--journeys", type=int, default=1500)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+
+    say("making the database")
+    fresh_database()
+    say(f"seeding {args.cases} cases")
+    links = seed(journeys=args.journeys, cases=args.cases)
+    portal, hello = start("wsgi:app", PORTAL_PORT), start("bench.hello:app", HELLO_PORT)
+    base, hello_base = f"http://127.0.0.1:{PORTAL_PORT}", f"http://127.0.0.1:{HELLO_PORT}"
+    results: dict = {"machine": machine(), "clients": CLIENTS, "workers": WORKERS}
+    try:
+        session = begin(base, links.pop())
+        for page, data in JOURNEY[:2]:
+            post_page(session, base, page, data)
+        cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
+        csrf = token(session.get(f"{base}/feedback/q1").text)
+
+        say("question page GET and POST against the bare ceiling")
+        results["hello"] = wrk(hello_base + "/", args.seconds)
+        results["question_get"] = wrk(f"{base}/feedback/q1", args.seconds, cookie=cookie)
+        results["question_post"] = wrk(
+            f"{base}/feedback/q1", args.seconds, cookie=cookie,
+            body=f"csrf_token={csrf}&q1=always&q1_comment=Benchmark",
+        )
+        results["hello_again"] = wrk(hello_base + "/", args.seconds)
+        ceiling = (results["hello"]["rps"] + results["hello_again"]["rps"]) / 2
+        results["ratios"] = {
+            "question_get": round(results["question_get"]["rps"] / ceiling, 3),
+            "question_post": round(results["question_post"]["rps"] / ceiling, 3),
+        }
+
+        say("whole journeys")
+        journeys = run_journeys(base, links, args.seconds * 2)
+        per_journey = 3 + 2 * len(JOURNEY) + 3
+        hello_journeys = run_hello_journeys(hello_base, per_journey, args.seconds)
+        results["journeys"] = journeys
+        results["hello_journeys"] = hello_journeys
+        results["ratios"]["journeys"] = round(
+            journeys["journeys_per_s"] / hello_journeys["journeys_per_s"], 3
+        )
+        say("page weight")
+        results["page_weight"] = page_weight(base, links.pop())
+        say("staff pages")
+        results["staff"] = staff_pages(base, args.seconds)
+    finally:
+        stop(portal)
+        stop(hello)
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+
+
+def machine() -> dict:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")), platform.processor(),
+    )
+    memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(int(memory) / 1024**2, 1),
+        "python": sys.version.split()[0], "os": platform.platform(),
+        "postgresql": psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+        .execute("show server_version").fetchone()[0],
+    }
+
+
+if __name__ == "__main__":
+    main()
