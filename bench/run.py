@@ -59,7 +59,10 @@ def fresh_database() -> None:
         c.execute(f"CREATE DATABASE {DB}")
     subprocess.run(
         [PY, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT, env=env(), check=True, capture_output=True,
+        cwd=ROOT,
+        env=env(),
+        check=True,
+        capture_output=True,
     )
 
 
@@ -94,16 +97,30 @@ with app.app_context():
 def seed(journeys: int, cases: int) -> list[str]:
     out = subprocess.run(
         [PY, "-c", SEED, str(journeys), str(cases)],
-        cwd=ROOT, env=env(), check=True, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env(),
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return [line for line in out.splitlines() if "/r/" in line]
 
 
 def start(app: str, port: int) -> subprocess.Popen:
     process = subprocess.Popen(
-        [GUNICORN, "-c", str(ROOT / "bench" / "gunicorn.conf.py"), "-w", str(WORKERS),
-         "-b", f"127.0.0.1:{port}", app],
-        cwd=ROOT, env=env(), start_new_session=True,
+        [
+            GUNICORN,
+            "-c",
+            str(ROOT / "bench" / "gunicorn.conf.py"),
+            "-w",
+            str(WORKERS),
+            "-b",
+            f"127.0.0.1:{port}",
+            app,
+        ],
+        cwd=ROOT,
+        env=env(),
+        start_new_session=True,
     )
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -128,8 +145,19 @@ def wrk(url: str, seconds: int, cookie: str | None = None, body: str | None = No
     if body:
         extra["WRK_BODY"] = body
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{CLIENTS}", f"-d{seconds}s", "-s", str(ROOT / "bench" / "report.lua"), url],
-        env={**os.environ, **extra}, check=True, capture_output=True, text=True,
+        [
+            "wrk",
+            "-t2",
+            f"-c{CLIENTS}",
+            f"-d{seconds}s",
+            "-s",
+            str(ROOT / "bench" / "report.lua"),
+            url,
+        ],
+        env={**os.environ, **extra},
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return json.loads(out.split("JSON ", 1)[1])
 
@@ -149,14 +177,24 @@ def begin(base: str, link: str) -> requests.Session:
 def post_page(session, base, page, data):
     form = session.get(f"{base}/feedback/{page}")
     return session.post(
-        f"{base}/feedback/{page}", data={"csrf_token": token(form.text), **data}, allow_redirects=False
+        f"{base}/feedback/{page}",
+        data={"csrf_token": token(form.text), **data},
+        allow_redirects=False,
     )
 
 
 JOURNEY = [
     ("who", {"respondent": "adult"}),
-    ("consent", {"decision": "agree", "subject_name": "Bench", "completed_by": "Bench",
-                 "signature": "Bench", "declaration": "y"}),
+    (
+        "consent",
+        {
+            "decision": "agree",
+            "subject_name": "Bench",
+            "completed_by": "Bench",
+            "signature": "Bench",
+            "declaration": "y",
+        },
+    ),
     *[(f"q{n}", {f"q{n}_comment": "Fine"}) for n in range(1, 13)],
     ("contact", {}),
 ]
@@ -234,38 +272,41 @@ def summarise(durations: list[float], elapsed: float, total_requests: int) -> di
     }
 
 
-def page_weight(base: str, link: str) -> list[dict]:
+def page_weight(base: str, link: str, fmt: str = "standard") -> list[dict]:
     """Bytes each page costs a browser, compressed as served: the first page with its CSS,
-    script and pictures; later pages with only what the browser has not cached yet."""
-    session = begin(base, link)
+    script and pictures; later pages with only what the browser has not cached yet. Static files
+    count as WhiteNoise sends them; HTML gzipped, as a proxy in front of gunicorn would send it."""
+    session = requests.Session()
     cached: set[str] = set()
     rows = []
 
-    def cost(url: str, html: str | None = None) -> int:
-        response = session.get(url, headers={"Accept-Encoding": "br, gzip"}, stream=True)
-        raw = response.raw.read()
-        # Gunicorn does not compress pages; a proxy in front would. Count HTML gzipped, as served
-        # through one, and static files exactly as WhiteNoise sends them.
-        if response.headers.get("Content-Type", "").startswith("text/html"):
-            return len(gzip.compress(raw))
-        return len(raw)
-
-    def weigh(name: str, url: str) -> None:
+    def weigh(name: str, url: str) -> str:
         response = session.get(url)
-        total = cost(url)
-        assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', response.text)
-        for asset in assets:
+        total = len(gzip.compress(response.content))
+        for asset in re.findall(r'(?:href|src)="(/static/[^"]+)"', response.text):
             if asset not in cached:
                 cached.add(asset)
-                total += cost(base + asset)
+                served = session.get(base + asset, headers={"Accept-Encoding": "br"}, stream=True)
+                total += len(served.raw.read())
         rows.append({"page": name, "bytes": total})
+        return response.text
 
-    weigh("start (first page)", base + urlsplit(link).path)
-    session2 = begin(base, link)
-    session.cookies = session2.cookies
-    for page, data in JOURNEY:
-        weigh(page, f"{base}/feedback/{page}")
-        post_page(session, base, page, data)
+    start = base + urlsplit(link).path
+    if fmt != "standard":
+        first = session.get(start)
+        session.post(
+            f"{base}/preferences",
+            data={"csrf_token": token(first.text), "format": fmt, "next": urlsplit(link).path},
+        )
+    page = weigh("start (first page)", start)
+    session.post(start, data={"csrf_token": token(page)})
+    for name, data in JOURNEY:
+        page = weigh(name, f"{base}/feedback/{name}")
+        session.post(
+            f"{base}/feedback/{name}",
+            data={"csrf_token": token(page), **data},
+            allow_redirects=False,
+        )
     weigh("check", f"{base}/feedback/check")
     return rows
 
@@ -275,8 +316,12 @@ def staff_pages(base: str, seconds: int) -> dict:
     form = session.get(f"{base}/staff/sign-in")
     session.post(
         f"{base}/staff/sign-in",
-        data={"csrf_token": token(form.text), "email": "bench@example.org",
-              "password": "bench-password-123", "code": ""},
+        data={
+            "csrf_token": token(form.text),
+            "email": "bench@example.org",
+            "password": "bench-password-123",
+            "code": "",
+        },
     )
     listing = session.get(f"{base}/staff/cases")
     assert listing.status_code == 200, listing.status_code
@@ -321,7 +366,9 @@ def main() -> None:
         results["hello"] = wrk(hello_base + "/", args.seconds)
         results["question_get"] = wrk(f"{base}/feedback/q1", args.seconds, cookie=cookie)
         results["question_post"] = wrk(
-            f"{base}/feedback/q1", args.seconds, cookie=cookie,
+            f"{base}/feedback/q1",
+            args.seconds,
+            cookie=cookie,
             body=f"csrf_token={csrf}&q1=always&q1_comment=Benchmark",
         )
         results["hello_again"] = wrk(hello_base + "/", args.seconds)
@@ -342,27 +389,150 @@ def main() -> None:
         )
         say("page weight")
         results["page_weight"] = page_weight(base, links.pop())
+        results["page_weight_easy_read"] = page_weight(base, links.pop(), "easy_read")
         say("staff pages")
         results["staff"] = staff_pages(base, args.seconds)
     finally:
         stop(portal)
         stop(hello)
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+    (ROOT / "BENCHMARKS.md").write_text(markdown(results, args))
     print(json.dumps(results, indent=2))
+
+
+TARGETS = {
+    "question_get": 0.25,
+    "question_post": 0.25,
+    "first_page_bytes": 40 * 1024,
+    "later_page_bytes": 10 * 1024,
+    "staff_p95_ms": 100,
+}
+
+
+def markdown(results: dict, args) -> str:
+    """BENCHMARKS.md: the figures beside their targets, and the machine they came from."""
+    m, r = results["machine"], results["ratios"]
+
+    def ok(good: bool) -> str:
+        return "met" if good else "**not met**"
+
+    def row(name, run, ratio_key=None):
+        ratio = r.get(ratio_key) if ratio_key else None
+        target = TARGETS.get(ratio_key)
+        verdict = ok(ratio >= target) if ratio is not None and target else ""
+        return (
+            f"| {name} | {run['rps']:.0f} | {run['p50_ms']:.1f} | {run['p95_ms']:.1f} | "
+            f"{'' if ratio is None else f'{ratio:.2f}'} | "
+            f"{'' if target is None else f'≥ {target}'} | {verdict} |"
+        )
+
+    weights = results["page_weight"]
+    heaviest = max(weights[1:], key=lambda w: w["bytes"])
+    lines = [
+        "# Benchmarks",
+        "",
+        "Made by `.venv/bin/python bench/run.py` (see its docstring); raw figures in "
+        "`bench/results.json`. Re-run it after any change that could touch speed.",
+        "",
+        "## Machine",
+        "",
+        f"- {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB memory; {m['os']}",
+        f"- Python {m['python']}, PostgreSQL {m['postgresql']}, gunicorn with {results['workers']} "
+        f"sync workers for both the portal and the bare Flask app, wrk with {results['clients']} "
+        f"connections for {args.seconds} s a measurement, all on the same machine (loopback).",
+        "",
+        "## Throughput against a bare Flask ceiling",
+        "",
+        "The ceiling is a Flask app that returns 'Hello' on the same gunicorn settings, measured "
+        "in the same run before and after the portal (its mean is the denominator).",
+        "",
+        "| what | requests/s | p50 ms | p95 ms | share of bare | target | |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+        row("bare Flask 'hello' (first)", results["hello"]),
+        row("bare Flask 'hello' (second)", results["hello_again"]),
+        row("question page, GET", results["question_get"], "question_get"),
+        row("question page, POST (answer saved)", results["question_post"], "question_post"),
+        "",
+        f"Whole adult journeys ({results['clients']} adults at once, each the start page, "
+        "who, consent, 12 questions, contact details, check and send: 37 requests):",
+        "",
+        "| what | journeys/s | requests/s | p50 journey ms | p95 journey ms |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, key in (("portal", "journeys"), ("bare Flask, same request count", "hello_journeys")):
+        j = results[key]
+        lines.append(
+            f"| {name} | {j['journeys_per_s']} | {j['requests_per_s']} | {j['p50_ms']} | "
+            f"{j['p95_ms']} |"
+        )
+    lines += [
+        "",
+        f"Journeys reach **{r['journeys']:.2f}** of the bare ceiling.",
+        "",
+        "## Page weight",
+        "",
+        "Bytes a browser downloads for each page, compressed as served: static files as "
+        "WhiteNoise sends them (Brotli), HTML gzipped as a proxy in front of gunicorn would send "
+        "it. The first page includes the stylesheet and script; later pages count only what is "
+        "not yet cached (static files are cached for a year under content-hashed URLs). Easy Read "
+        "pages add their pictures the first time each is shown.",
+        "",
+        "| page | standard bytes | Easy Read bytes | target | |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    easy = {w["page"]: w["bytes"] for w in results["page_weight_easy_read"]}
+    for index, w in enumerate(weights):
+        limit = TARGETS["first_page_bytes"] if index == 0 else TARGETS["later_page_bytes"]
+        worst = max(w["bytes"], easy.get(w["page"], 0))
+        lines.append(
+            f"| {w['page']} | {w['bytes']:,} | {easy.get(w['page'], 0):,} | "
+            f"≤ {limit // 1024} KB | {ok(worst <= limit)} |"
+        )
+    lines += [
+        "",
+        f"Heaviest later page (standard): {heaviest['page']}, {heaviest['bytes']:,} bytes.",
+        "",
+        f"## Staff pages with {args.cases:,} cases",
+        "",
+        "| page | requests/s | p50 ms | p95 ms | target p95 | |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, key in (
+        ("case list", "case_list"),
+        ("case list, filtered by status", "case_list_filtered"),
+        ("case page", "case_page"),
+    ):
+        run = results["staff"][key]
+        lines.append(
+            f"| {name} | {run['rps']:.0f} | {run['p50_ms']:.1f} | {run['p95_ms']:.1f} | ≤ 100 ms | "
+            f"{ok(run['requests'] > 0 and run['p95_ms'] <= TARGETS['staff_p95_ms'])} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def machine() -> dict:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")), platform.processor(),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
     )
-    memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))
+    memory = next(
+        line.split()[1]
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
     return {
-        "cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(int(memory) / 1024**2, 1),
-        "python": sys.version.split()[0], "os": platform.platform(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(int(memory) / 1024**2, 1),
+        "python": sys.version.split()[0],
+        "os": platform.platform(),
         "postgresql": psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
-        .execute("show server_version").fetchone()[0],
+        .execute("show server_version")
+        .fetchone()[0],
     }
 
 
