@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import links
 from ..delivery import codes
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import Invitation, utcnow
 from ..models.events import record
 from . import bp
@@ -22,6 +22,9 @@ from .saving import progress
 from .state import ensure_response, start_session
 
 FIELD = "code"
+# Per address, every POST (right or wrong). Wrong codes also count against the code itself and
+# against the address in the database (codes.py), which holds across restarts.
+CODE_LIMIT = "10 per minute;50 per hour"
 
 
 def _page(error: str | None = None, value: str = "", status: int = 200):
@@ -34,6 +37,7 @@ def enter_code():
 
 
 @bp.post("/code")
+@limiter.limit(CODE_LIMIT)
 def check_code():
     entered = (request.form.get(FIELD) or "")[:40]
     address = codes.address_key(request.remote_addr)

@@ -6,13 +6,16 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..locale import safe_next
 from ..models.events import record
 from . import access, auth, bp
 from .forms import ActionForm, SetUpForm, SignInForm
 
 ALL_STAFF = ("admin", "coordinator", "facilitator")
+# Per address, on POST only. Above the account lockout (10 failures), so a person who mistypes
+# sees the lockout message, yet an address trying many accounts is stopped (429 page).
+SIGN_IN_LIMIT = "20 per minute;100 per hour"
 
 
 def home_for(user) -> str:
@@ -28,6 +31,7 @@ def sign_in_problem() -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
 @access(public=True)
 def sign_in():
     form = SignInForm()
