@@ -9,6 +9,8 @@ from __future__ import annotations
 import secrets
 
 from flask import g, session
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Invitation, Response, utcnow
@@ -43,7 +45,21 @@ def current_invitation() -> Invitation | None:
     invitation = None
     inv_id, generation = session.get("inv"), session.get("gen")
     if isinstance(inv_id, int) and isinstance(generation, int):
-        found = db.session.get(Invitation, inv_id)
+        # One round trip for everything a journey page reads: the invitation, its response,
+        # the consent record and the answers.
+        found = (
+            db.session.scalars(
+                select(Invitation)
+                .where(Invitation.id == inv_id)
+                .options(
+                    joinedload(Invitation.response).options(
+                        joinedload(Response.consent), joinedload(Response.answers)
+                    )
+                )
+            )
+            .unique()
+            .first()
+        )
         if found and found.session_generation == generation and found.revoked_at is None:
             submitted = found.response is not None and found.response.status == "submitted"
             # After submitting, the confirmation page still shows even if the link has expired.
