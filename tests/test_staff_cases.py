@@ -197,7 +197,12 @@ def test_invite_shows_the_link_once_and_resend_and_revoke_work(client, app):
     assert find(new_path.rsplit("/", 1)[1]) is None
     timeline = client.get(f"/staff/cases/{case.id}/invitations/{new.id}")
     entries = [li.strong.get_text() for li in timeline.soup.select(".staff-timeline li")]
-    assert entries == ["Invitation created", "Expiry date changed", "Link revoked"]
+    assert entries == [
+        "Invitation created",
+        "Invitation queued to send",
+        "Expiry date changed",
+        "Link revoked",
+    ]
 
 
 def test_timeline_follows_the_adult(client, app):

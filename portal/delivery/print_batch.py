@@ -15,8 +15,8 @@ from sqlalchemy import select, update
 from .. import letters
 from ..extensions import db
 from ..models import utcnow
-from ..models.events import record
 from ..models.outbox import OutboxMessage
+from .events import message_outcome
 
 
 def letters_due() -> list[OutboxMessage]:
@@ -69,11 +69,5 @@ def make_batch(actor: str) -> tuple[bytes, list[int]] | None:
             db.session.rollback()
             return make_batch(actor)
         ids.append(message.id)
-        record(
-            "message_printed",
-            actor=actor,
-            case_id=message.case_id,
-            invitation_id=message.invitation_id,
-            detail=f"message {message.id} in {batch}",
-        )
+        message_outcome(message, "sent", actor=actor, note=f"in {batch}")
     return pdf, ids

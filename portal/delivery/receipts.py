@@ -16,6 +16,7 @@ from sqlalchemy import select
 from ..extensions import csrf, db
 from ..models import utcnow
 from ..models.outbox import OutboxMessage
+from .events import message_outcome
 
 log = logging.getLogger("portal.outbox")
 bp = Blueprint("delivery", __name__)
@@ -65,7 +66,9 @@ def apply_receipt(message: OutboxMessage, status: str, notify_id: str | None = N
     now = utcnow()
     if status in DELIVERED:
         message.status, message.delivered_at = "delivered", now
+        outcome = "delivered"
     elif status in FAILURES:
+        outcome = "failed"
         message.status = "failed"
         message.failure, message.reason = FAILURES[status]
         message.reason = f"{message.reason} (GOV.UK Notify: {status})"
@@ -77,3 +80,4 @@ def apply_receipt(message: OutboxMessage, status: str, notify_id: str | None = N
     message.provider_id = message.provider_id or notify_id
     message.finished_at = now
     message.clear_content()
+    message_outcome(message, outcome, note=f"(GOV.UK Notify: {status})")

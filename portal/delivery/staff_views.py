@@ -4,7 +4,16 @@ blueprint (portal/staff/views.py imports this module), behind its @access role c
 
 from __future__ import annotations
 
-from flask import abort, current_app, g, make_response, redirect, render_template, url_for
+from flask import (
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,8 +21,9 @@ from ..extensions import db
 from ..models import AuditCase
 from ..models.outbox import DevelopmentMessage, OutboxMessage
 from ..staff import access, bp
+from ..staff.forms import RemindersForm
 from . import print_batch
-from .outbox import messages_for_case
+from .outbox import messages_for_case, reminders_due
 
 STATUS_TAGS = {
     "queued": "govuk-tag--grey",
@@ -34,12 +44,19 @@ def outbox():
         .order_by(OutboxMessage.id.desc())
         .limit(500)
     ).all()
+    days = current_app.config["REMINDER_DAYS_BEFORE_EXPIRY"]
     return render_template(
         "staff/outbox.html",
         rows=rows,
         tags=STATUS_TAGS,
         letters_due=len(print_batch.letters_due()),
         development=current_app.config["DELIVERY_PROVIDER"] == "development",
+        reminder_days=days,
+        reminders_due=len(reminders_due(days)),
+        reminders_form=RemindersForm(data={"days": str(days)}),
+        done=request.args.get("done"),
+        queued=request.args.get("queued", 0, type=int),
+        skipped=request.args.get("skipped", 0, type=int),
     )
 
 

@@ -24,8 +24,8 @@ from sqlalchemy import and_, or_, select, text, update
 from .. import letters
 from ..extensions import db
 from ..models import utcnow
-from ..models.events import record
 from ..models.outbox import OutboxMessage
+from .events import message_outcome
 from .providers import PermanentFailure, TemporaryFailure, provider_for
 
 log = logging.getLogger("portal.outbox")
@@ -130,24 +130,19 @@ def record_sent(message: OutboxMessage, provider: str, provider_id: str, recover
         failure=None,
         reason="Found at the provider after a restart; not sent again" if recovered else None,
     ):
-        record(
-            "message_sent",
-            actor="system",
-            case_id=message.case_id,
-            invitation_id=message.invitation_id,
-            detail=f"message {message.id} by {message.channel}",
-        )
+        message_outcome(message, "sent")
     db.session.commit()
 
 
 def _retry_or_fail(message: OutboxMessage, reason: str) -> None:
     if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-        _finish(
+        if _finish(
             message.id,
             status="failed",
             failure="temporary",
             reason=f"Gave up after {message.attempts} tries: {reason}",
-        )
+        ):
+            message_outcome(message, "failed", note="(gave up)")
     else:
         _finish(
             message.id,
@@ -185,7 +180,8 @@ def process(message_id: int) -> str:
         return "retry"
     except PermanentFailure as failure:
         log.warning("outbox message %s: permanent failure: %s", message.id, failure.reason)
-        _finish(message.id, status="failed", failure="permanent", reason=failure.reason)
+        if _finish(message.id, status="failed", failure="permanent", reason=failure.reason):
+            message_outcome(message, "failed", note="(permanent)")
         db.session.commit()
         return "failed"
     except Exception as error:  # noqa: BLE001 - an unexpected error must not stop the worker

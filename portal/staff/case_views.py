@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time, timedelta
 
 from flask import abort, g, redirect, render_template, request, url_for
@@ -12,8 +13,17 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import links
+from ..delivery import MissingContact, queue_invitation
 from ..extensions import db
-from ..models import AuditCase, AuditEvent, Invitation, Participant, StaffUser, utcnow
+from ..models import (
+    AuditCase,
+    AuditEvent,
+    Invitation,
+    OutboxMessage,
+    Participant,
+    StaffUser,
+    utcnow,
+)
 from ..models.cases import RECIPIENTS
 from . import access, bp, voice
 from .audit import audit, viewed
@@ -342,16 +352,41 @@ def person(case_id: int, role: str):
 # --- Invitations ------------------------------------------------------------------------------
 
 
-def _show_new_link(case: AuditCase, invitation: Invitation, token: str, resent: bool = False):
-    """The new link, shown once on the response to the POST that made it. It is never stored;
-    the page is not cached (Cache-Control: no-store)."""
+def _show_new_link(
+    case: AuditCase, invitation: Invitation, token: str, message, resent: bool = False
+):
+    """The invitation has been queued by the person's channel; the new link is also shown once,
+    on the response to the POST that made it, for phone support or a letter handed over in
+    person. It is never stored; the page is not cached (Cache-Control: no-store)."""
     return render_template(
         "staff/invitation_link.html",
         case=case,
         invitation=invitation,
         link=links.link_for(token),
         resent=resent,
+        message=message,
+        channel_label=CHANNEL_LABELS.get(invitation.participant.channel, ""),
     )
+
+
+def _issue_and_queue(participant: Participant, **kwargs):
+    """Issue a link and queue the invitation by the person's channel, in one transaction (the
+    caller commits). Raises MissingContact, having rolled back nothing: the caller rolls back."""
+    invitation, token = links.issue(participant, actor=current_user.actor, **kwargs)
+    message = queue_invitation(invitation, token, actor=current_user.actor)
+    return invitation, token, message
+
+
+def _cannot_send(case: AuditCase, role: str, problem: MissingContact):
+    """Nothing was issued or queued: the person has no address for their channel."""
+    db.session.rollback()
+    return render_template(
+        "staff/invite_problem.html",
+        case=case,
+        role=role,
+        problem=problem,
+        back_url=url_for("staff.case", case_id=case.id, _anchor="people"),
+    ), 409
 
 
 @bp.post("/cases/<int:case_id>/people/<role>/invite")
@@ -363,11 +398,14 @@ def invite(case_id: int, role: str):
     participant = case.participant(role)
     if participant is None:
         return redirect(url_for("staff.person", case_id=case.id, role=role), 303)
-    invitation, token = links.issue(participant, actor=current_user.actor)
+    try:
+        invitation, token, message = _issue_and_queue(participant)
+    except MissingContact as problem:
+        return _cannot_send(case, role, problem)
     if case.status == "preparing":
         case.status = "waiting_for_views"
     db.session.commit()
-    return _show_new_link(case, invitation, token)
+    return _show_new_link(case, invitation, token, message)
 
 
 def _invitation(case: AuditCase, invitation_id: int) -> Invitation:
@@ -381,6 +419,8 @@ def _invitation(case: AuditCase, invitation_id: int) -> Invitation:
 
 TIMELINE_LABELS = {
     "created": _l("Invitation created"),
+    "invitation_queued": _l("Invitation queued to send"),
+    "reminder_queued": _l("Reminder queued to send"),
     "sent": _l("Sent"),
     "delivered": _l("Delivered"),
     "failed": _l("Delivery failed"),
@@ -397,14 +437,44 @@ TIMELINE_LABELS = {
 }
 
 
+MESSAGE_EVENTS = ("invitation_queued", "reminder_queued", "sent", "delivered", "failed")
+MESSAGE_IN_DETAIL = re.compile(r"^message (\d+)\b")
+KIND_LABELS = {"invitation": _l("invitation"), "reminder": _l("reminder")}
+
+
+def _message_note(event: AuditEvent, messages: dict) -> str | None:
+    """For a message's event: which message (invitation or reminder) and how it went. The event's
+    detail names the message by id only."""
+    if event.action not in MESSAGE_EVENTS:
+        return None
+    match = MESSAGE_IN_DETAIL.match(event.detail or "")
+    message = messages.get(int(match.group(1))) if match else None
+    if message is None:
+        return None
+    how = CHANNEL_LABELS.get(message.channel) or _("Letter (print batch)")
+    kind = KIND_LABELS.get(message.kind, message.kind)
+    return _("%(kind)s by %(how)s", kind=kind, how=str(how).lower())
+
+
 def timeline(invitation: Invitation) -> list[dict]:
+    messages = {
+        m.id: m
+        for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.invitation_id == invitation.id)
+        )
+    }
     events = db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.invitation_id == invitation.id, AuditEvent.action != "viewed")
         .order_by(AuditEvent.at, AuditEvent.id)
     ).all()
     entries = [
-        {"at": e.at, "what": str(TIMELINE_LABELS.get(e.action, e.action)), "who": e.actor}
+        {
+            "at": e.at,
+            "what": str(TIMELINE_LABELS.get(e.action, e.action)),
+            "who": e.actor,
+            "how": _message_note(e, messages),
+        }
         for e in events
     ]
     now = utcnow()
@@ -415,7 +485,9 @@ def timeline(invitation: Invitation) -> list[dict]:
         and not submitted
         and not any(e.action == "expired" for e in events)
     ):
-        entries.append({"at": invitation.expires_at, "what": _("Link expired"), "who": "system"})
+        entries.append(
+            {"at": invitation.expires_at, "what": _("Link expired"), "who": "system", "how": None}
+        )
         entries.sort(key=lambda e: e["at"])
     return entries
 
@@ -458,15 +530,20 @@ def invitation_resend(case_id: int, invitation_id: int):
     old = _invitation(case, invitation_id)
     if old.response is not None and old.response.status == "submitted":
         return redirect(url_for("staff.invitation", case_id=case.id, invitation_id=old.id), 303)
+    # Revoking cancels the old link's messages not yet sent (portal/delivery/outbox.py's
+    # before_flush hook), in this same transaction.
     if old.revoked_at is None:
         links.revoke(old, actor=current_user.actor)
     audit("resent", case_id=case.id, invitation_id=old.id)
     participant = old.participant
-    new, token = links.issue(
-        participant, actor=current_user.actor, expires_at=max(old.expires_at, _default_expiry())
-    )
+    try:
+        new, token, message = _issue_and_queue(
+            participant, expires_at=max(old.expires_at, _default_expiry())
+        )
+    except MissingContact as problem:
+        return _cannot_send(case, participant.role, problem)
     db.session.commit()
-    return _show_new_link(case, new, token, resent=True)
+    return _show_new_link(case, new, token, message, resent=True)
 
 
 def _default_expiry() -> datetime:

@@ -482,3 +482,67 @@ class AuditLogFilterForm(FlaskForm):
     )
     actor = SelectField(_l("Who"), choices=[], widget=GovSelect(), validators=[Optional()])
     case = _text(_l("Case reference"), 40)
+
+
+# --- Delivery: the feedback letter and reminders -----------------------------------------------
+
+FEEDBACK_MAX = 3000
+
+
+def _letter_area(label, required, description):
+    return TextAreaField(
+        label,
+        description=description,
+        validators=[
+            InputRequired(required),
+            Length(
+                max=FEEDBACK_MAX,
+                message=_l(
+                    "%(name)s must be %(max)s characters or fewer",
+                    name=label,
+                    max=f"{FEEDBACK_MAX:,}",
+                ),
+            ),
+        ],
+        widget=GovCharacterCount(),
+    )
+
+
+class FeedbackLetterForm(StrippedForm):
+    """What the audit found and what will happen next, for the letter to the adult. Carried
+    from the form to the preview and on to the queue button, never stored until queued."""
+
+    recipient = RadioField(
+        _l("Who is the letter for?"),
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select who the letter is for"))],
+    )
+    findings = _letter_area(
+        _l("What the audit found"),
+        _l("Enter what the audit found"),
+        _l(
+            "Write to the person in plain words. Leave a blank line between paragraphs. Do not "
+            "name other people or agencies' staff."
+        ),
+    )
+    next_steps = _letter_area(
+        _l("What will happen next"),
+        _l("Enter what will happen next"),
+        _l("What the board and the agencies will do, and when."),
+    )
+    # A random value made when the form is first shown, so the same letter queued twice (a
+    # double click, the back button) is queued once.
+    submission = HiddenField()
+
+
+class RemindersForm(StrippedForm):
+    days = StringField(
+        _l("Links expiring within how many days?"),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter a number of days"))],
+    )
+
+    def validate_days(self, field):
+        value = (field.data or "").strip()
+        if not value.isdigit() or not 1 <= int(value) <= 60:
+            raise ValidationError(_l("Enter a whole number of days from 1 to 60"))

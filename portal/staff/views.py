@@ -1,4 +1,10 @@
 """Importing this registers every staff route on the blueprint."""
 
 from ..delivery import staff_views  # noqa: F401  (outbox pages: portal/delivery/staff_views.py)
-from . import account_views, admin_views, case_views, voice_views  # noqa: F401
+from . import (  # noqa: F401
+    account_views,
+    admin_views,
+    case_views,
+    delivery_views,
+    voice_views,
+)
