@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text, orm
+from sqlalchemy import Date, ForeignKey, Index, String, Text, orm
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -37,12 +37,14 @@ OUTCOMES_MET = ("yes", "partly", "no", "not_known")
 
 class AuditCase(db.Model):
     __tablename__ = "audit_case"
+    # The case list filters on these and orders by quarter then reference.
+    __table_args__ = (Index("ix_audit_case_quarter_reference", "quarter", "reference"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     quarter: Mapped[str | None] = mapped_column(String(7))  # e.g. 2026-Q4
-    theme: Mapped[str | None] = mapped_column(String(120))
-    status: Mapped[str] = mapped_column(String(30), default="preparing")
+    theme: Mapped[str | None] = mapped_column(String(120), index=True)
+    status: Mapped[str] = mapped_column(String(30), default="preparing", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set by `flask retention purge` when the case's personal data has been removed.

@@ -25,7 +25,7 @@ from ..models import (
     utcnow,
 )
 from ..models.cases import RECIPIENTS
-from . import access, bp, voice
+from . import access, bp, case_list, voice
 from .audit import audit, viewed
 from .forms import (
     ABUSE_LABELS,
@@ -129,30 +129,29 @@ def _reference_taken(reference: str, case_id: int | None = None) -> bool:
 @bp.get("/cases")
 @access(*CASE_STAFF)
 def cases():
-    visible = select(AuditCase)
-    if current_user.role == "facilitator":
-        visible = visible.where(AuditCase.facilitator_id == current_user.id)
-    everything = db.session.scalars(visible).all()
-    quarters = sorted({c.quarter for c in everything if c.quarter}, reverse=True)
-    themes = sorted({c.theme for c in everything if c.theme})
+    quarters, themes = case_list.choices(current_user)
     form = CaseFilterForm(request.args)
     form.quarter.choices = [("", _("Any quarter")), *((q, q) for q in quarters)]
     form.theme.choices = [("", _("Any theme")), *((t, t) for t in themes)]
     form.validate()
-    shown = [
-        c
-        for c in everything
-        if (not form.quarter.data or c.quarter == form.quarter.data)
-        and (not form.theme.data or c.theme == form.theme.data)
-        and (not form.status.data or c.status == form.status.data)
-    ]
-    shown.sort(key=lambda c: (c.quarter or "", c.reference), reverse=True)
+    filters = {
+        "quarter": form.quarter.data or None,
+        "theme": form.theme.data or None,
+        "status": form.status.data or None,
+    }
+    listing = case_list.page_of_cases(
+        current_user, page=request.args.get("page", 1, type=int), **filters
+    )
     return render_template(
         "staff/cases.html",
         filters=form,
-        cases=shown,
+        listing=listing,
+        cases=listing.cases,
+        page_url=lambda number: url_for(
+            "staff.cases", page=number, **{k: v for k, v in filters.items() if v}
+        ),
         status_labels=STATUS_LABELS,
-        filtered=any((form.quarter.data, form.theme.data, form.status.data)),
+        filtered=any(filters.values()),
     )
 
 
