@@ -348,6 +348,18 @@ def test_feedback_letter_preview_pdf_and_queue_once(app, client):
     assert "message_sent" in actions and "feedback_letter_queued" in actions
 
 
+def test_paragraphs_from_a_browser_textarea(app, client):
+    """Browsers send line breaks as CRLF: a blank line still starts a paragraph, and the count
+    is of characters as the person sees them."""
+    case = _coordinator_case(client, "email")
+    findings = "First paragraph.\r\n\r\nSecond paragraph."
+    preview = _preview(client, case, findings=findings, next_steps="n" * 2999 + "\r\n")
+    assert preview.status_code == 200 and preview.soup.find("iframe") is not None
+    letter = BeautifulSoup(preview.soup.find("iframe")["srcdoc"], "html.parser")
+    paragraphs = [p.get_text() for p in letter.find_all("p")]
+    assert "First paragraph." in paragraphs and "Second paragraph." in paragraphs
+
+
 def test_feedback_letter_in_easy_read_welsh_by_post(app, client):
     case = _coordinator_case(client, "letter")  # Easy Read, Welsh
     preview = _preview(client, case)

@@ -111,7 +111,14 @@ class DateInputField(Field):
 
     def process_formdata(self, valuelist):
         self.data = None
-        if not valuelist or not any(v.strip() for v in valuelist):
+        if not valuelist:
+            self.raw_data = None  # the GOV.UK widget unpacks exactly three boxes, or none
+            return
+        if len(valuelist) != 3:
+            # Missing or repeated boxes: shown again as three, with the error.
+            self.raw_data = [*valuelist, "", "", ""][:3]
+            raise ValueError(_l("%(name)s must be a real date", name=self.label.text))
+        if not any(v.strip() for v in valuelist):
             return
         try:
             day, month, year = (int(v.strip()) for v in valuelist)
@@ -489,10 +496,16 @@ class AuditLogFilterForm(FlaskForm):
 FEEDBACK_MAX = 3000
 
 
+def _unix_newlines(value):
+    """Browsers send a textarea's line breaks as CRLF: count and split paragraphs on LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def _letter_area(label, required, description):
     return TextAreaField(
         label,
         description=description,
+        filters=[_unix_newlines],
         validators=[
             InputRequired(required),
             Length(
