@@ -40,6 +40,6 @@ npm run --silent build
 
 # Compiled message catalogs are built, not committed.
 if compgen -G "translations/*/LC_MESSAGES/messages.po" >/dev/null; then
-  .venv/bin/pybabel compile -q -d translations
+  .venv/bin/pybabel --quiet compile -d translations
 fi
 mkdir -p instance
