@@ -496,10 +496,16 @@ class AuditLogFilterForm(FlaskForm):
 FEEDBACK_MAX = 3000
 
 
+def _unix_newlines(value):
+    """Browsers send a textarea's line breaks as CRLF: count and split paragraphs on LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def _letter_area(label, required, description):
     return TextAreaField(
         label,
         description=description,
+        filters=[_unix_newlines],
         validators=[
             InputRequired(required),
             Length(
