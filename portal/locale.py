@@ -13,17 +13,25 @@ from .wording import current_format
 bp = Blueprint("preferences", __name__)
 
 
+# A language code's locale for dates and numbers: plain "en" would format them the US way.
+REGIONS = {"en": "en_GB"}
+
+
+def babel_locale(code: str) -> str:
+    return REGIONS.get(code, code)
+
+
 def select() -> str:
     """The language of this request: a choice made for it (``g.lang_override``, e.g. the
     invitation's recorded language on the link's start page), else the one chosen for this
     visit, else English. Only codes in LANGUAGES are ever used. Staff pages are always English."""
-    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    default = babel_locale(current_app.config["BABEL_DEFAULT_LOCALE"])
     if not has_request_context() or (request.blueprint or "").startswith("staff"):
         return default
     languages = current_app.config["LANGUAGES"]
     for choice in (g.get("lang_override"), session.get("lang")):
         if choice in languages:
-            return choice
+            return babel_locale(choice)
     return default
 
 

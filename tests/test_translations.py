@@ -24,7 +24,7 @@ from flask import g, render_template
 from portal import delivery
 from portal.config import ROOT, Settings
 from portal.extensions import db
-from portal.locale import safe_next, select
+from portal.locale import babel_locale, safe_next, select
 from portal.questionnaire import COMMENT_MAX, EASY_READ, STANDARD
 
 from .delivery_support import participant
@@ -442,7 +442,7 @@ def test_only_supported_languages_are_accepted(app, client):
         assert client.get("/").soup.html["lang"] == DEFAULT
     with app.test_request_context("/"):
         g.lang_override = "xx"
-        assert select() == DEFAULT
+        assert select() == babel_locale(DEFAULT)
 
 
 def test_the_switch_goes_back_only_to_this_site(client):
@@ -475,7 +475,7 @@ def test_staff_pages_stay_in_english(app):
         from flask import session
 
         session["lang"] = LANGUAGES[0] if LANGUAGES else DEFAULT
-        assert select() == DEFAULT
+        assert select() == babel_locale(DEFAULT)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -556,5 +556,12 @@ def test_messages_do_not_change_the_language_around_them(app):
     invitation, token = links.issue(person, actor="test")
     with app.test_request_context("/"):
         delivery.queue_invitation(invitation, token, actor="test")
-        assert str(get_locale()) == DEFAULT
+        assert str(get_locale()) == babel_locale(DEFAULT)
     db.session.rollback()
+
+
+def test_english_dates_are_written_the_british_way(app, client):
+    begin(client, new_link())
+    client.submit("/feedback/who", {"respondent": "adult"})
+    consent = client.get("/feedback/consent").soup.get_text(" ")
+    assert re.search(r"Date: \d{1,2} [A-Z][a-z]+ \d{4}", consent), "day month year"

@@ -17,6 +17,7 @@ from sqlalchemy import event, inspect, select
 
 from .. import letters, links
 from ..extensions import db
+from ..locale import babel_locale
 from ..models import ConsentRecord, Invitation, Participant, utcnow
 from ..models.events import record
 from ..models.outbox import FINAL, OutboxMessage
@@ -162,7 +163,7 @@ def _invitation_message(kind: str, invitation: Invitation, actor: str, link: str
     never stored), by the participant's channel."""
     participant = invitation.participant
     channel, fmt, language = participant.channel, invitation.format, invitation.language
-    with force_locale(language):
+    with force_locale(babel_locale(language)):
         context = {
             "link": link,
             "code_page": code_page_url(),
@@ -264,7 +265,7 @@ def feedback_letter_html(
     """The feedback letter as HTML, in the participant's format and language unless given."""
     fmt = fmt or participant.format or STANDARD
     language = language or participant.language or "en"
-    with force_locale(language):
+    with force_locale(babel_locale(language)):
         return render(
             "letters/feedback.html",
             **_letter_context(
@@ -295,7 +296,7 @@ def queue_feedback(
     html = feedback_letter_html(participant, findings, next_steps, fmt, language)
     rendered = Rendered(letter_html=html)
     if channel == "email":
-        with force_locale(language):
+        with force_locale(babel_locale(language)):
             parts = _message_parts("messages/feedback_email.txt", easy_read=fmt == EASY_READ)
         rendered.subject, rendered.body = parts.subject, parts.body
     return _add(
