@@ -11,11 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import segno
-from weasyprint import HTML
 
 from .config import ROOT
 
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF; implies pdf_tags=True in WeasyPrint 62+
+
+
+def _html(html: str):
+    # Imported when a letter is made, not at start-up: WeasyPrint takes seconds to import, and
+    # every web worker would pay that on each (re)start.
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(ROOT))
 
 
 def qr_data_uri(text: str) -> str:
@@ -24,13 +31,13 @@ def qr_data_uri(text: str) -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    return HTML(string=html, base_url=str(ROOT)).write_pdf(pdf_variant=PDF_VARIANT)
+    return _html(html).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def render_many(htmls: Iterable[str]) -> bytes:
     """Several letters as one PDF (the post room's print batch). Each letter starts on a new
     page, and keeps its own pages' tags."""
-    documents = [HTML(string=h, base_url=str(ROOT)).render(pdf_variant=PDF_VARIANT) for h in htmls]
+    documents = [_html(h).render(pdf_variant=PDF_VARIANT) for h in htmls]
     if not documents:
         raise ValueError("no letters")
     pages = [page for document in documents for page in document.pages]

@@ -30,6 +30,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from ..journey.forms import clean_text
 from ..models.cases import ABUSE_TYPES, CASE_STATUSES, CHANNELS, OUTCOMES_MET
 from ..models.staff import ROLES
 from .auth import PASSWORD_MAX, PASSWORD_MIN
@@ -164,7 +165,8 @@ class StrippedForm(FlaskForm):
         def bind_field(self, form, unbound_field, options):
             filters = unbound_field.kwargs.get("filters", [])
             if unbound_field.field_class in (StringField, TextAreaField):
-                filters = [lambda v: v.strip() if isinstance(v, str) else v, *filters]
+                # The public journey's cleaning: no control characters, line breaks as LF.
+                filters = [lambda v: clean_text(v) if isinstance(v, str) else v, *filters]
             return unbound_field.bind(form=form, filters=filters, **options)
 
 
