@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import database, easy_read, errors, locale, logs, security, static_files, templating
 from .config import ROOT, Settings
 from .extensions import babel, csrf, db, limiter, migrate
+from .requests import CleanRequest
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -19,6 +20,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=str(ROOT / "instance"),
     )
+    app.request_class = CleanRequest
     app.config.from_mapping(Settings().as_flask_config())
     if overrides:
         app.config.update(overrides)

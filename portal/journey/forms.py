@@ -3,7 +3,6 @@ and the widgets come from the same data as everything else."""
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 import phonenumbers
@@ -22,6 +21,7 @@ from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, 
 from wtforms.validators import ValidationError
 
 from ..questionnaire import STEPS, Field, Step, Text
+from ..requests import remove_controls
 from ..wording import say
 
 # Messages not tied to one field, in standard and Easy Read form (say() picks by the format).
@@ -48,15 +48,10 @@ BAD_PHONE = Text(
 MESSAGES = (TOO_LONG, NOT_AN_OPTION, NOT_THE_OPTIONS, EXCLUSIVE, BAD_EMAIL, BAD_PHONE)
 
 
-# Control characters other than tabs and line breaks, and Unicode non-characters, have no place
-# in an answer: NUL cannot be stored in PostgreSQL text, and the others make invalid HTML when
-# the answer is shown again.
-# (U+E000 is also the page cache's placeholder mark.)
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000\ufdd0-\ufdef\ufffe\uffff]")
-
-
 def clean_text(value: str) -> str:
-    return CONTROL.sub("", value).replace("\r\n", "\n").strip()
+    """Line breaks as LF and no surrounding space (control characters are already gone: see
+    portal/requests.py)."""
+    return remove_controls(value).replace("\r\n", "\n").strip()
 
 
 def _too_long(field: Field) -> str:

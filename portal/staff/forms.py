@@ -164,7 +164,7 @@ class StrippedForm(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
             filters = unbound_field.kwargs.get("filters", [])
-            if unbound_field.field_class in (StringField, TextAreaField):
+            if issubclass(unbound_field.field_class, (StringField, TextAreaField)):
                 # The public journey's cleaning: no control characters, line breaks as LF.
                 filters = [lambda v: clean_text(v) if isinstance(v, str) else v, *filters]
             return unbound_field.bind(form=form, filters=filters, **options)

@@ -1,0 +1,32 @@
+"""The request class: form values arrive already cleaned of control characters.
+
+Whatever a form does with a value (validate it, store it, show it again with an error, or quote
+it in a message about an invalid choice), it never carries a control character: they make
+invalid HTML when echoed, and PostgreSQL cannot store NUL. Cleaning here, once, covers every
+form, public and staff.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Request
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.utils import cached_property
+
+# C0 and C1 controls except tab, line feed and carriage return; Unicode non-characters; and
+# U+E000, the page cache's placeholder mark (portal/journey/page_cache.py).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def remove_controls(value: str) -> str:
+    return CONTROL.sub("", value)
+
+
+class CleanRequest(Request):
+    @cached_property
+    def form(self) -> ImmutableMultiDict:
+        raw = super().form
+        return ImmutableMultiDict(
+            (key, remove_controls(value)) for key, value in raw.items(multi=True)
+        )
