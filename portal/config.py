@@ -92,10 +92,12 @@ class Settings:
             "SECRET_KEYS": keys,
             "SQLALCHEMY_DATABASE_URI": database_url,
             # hide_parameters keeps personal data out of error messages and logs.
-            # No pre-ping round trip on every request: a connection lost with the database is thrown
-            # away when it fails (that request gets the "problem with the service" page), and
-            # the pool starts afresh.
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800, "hide_parameters": True},
+            # pre_ping: after the database comes back, no one gets a dead pooled connection.
+            "SQLALCHEMY_ENGINE_OPTIONS": {
+                "pool_pre_ping": True,
+                "pool_recycle": 1800,
+                "hide_parameters": True,
+            },
             # Links in messages are built from this, never from the request's Host header.
             "PUBLIC_BASE_URL": base_url.rstrip("/"),
             "LINK_LIFETIME_DAYS": int(_env("LINK_LIFETIME_DAYS", "28")),

@@ -14,9 +14,13 @@ from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.utils import cached_property
 
-# C0 and C1 controls except tab, line feed and carriage return; Unicode non-characters; and
-# U+E000, the page cache's placeholder mark (portal/journey/page_cache.py).
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000\ufdd0-\ufdef\ufffe\uffff]")
+# C0 and C1 controls except tab, line feed and carriage return; U+E000, the page cache's
+# placeholder mark (portal/journey/page_cache.py); and the Unicode non-characters (U+FDD0 to
+# U+FDEF, and the last two code points of every plane), which HTML does not allow.
+NONCHARACTERS = "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}-{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+)
+CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000\ufdd0-\ufdef{NONCHARACTERS}]")
 
 
 def remove_controls(value: str) -> str:

@@ -96,11 +96,21 @@ def nhs_number_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+class DateWidget(GovDateInput):
+    """GOV.UK date boxes without a `required` attribute on their wrapping div, where HTML does
+    not allow it (the server says what is missing, as everywhere else)."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params.get("attributes", {}).pop("required", None)
+        return params
+
+
 class DateInputField(Field):
     """Day, month and year boxes. Empty is allowed unless InputRequired; a partial or impossible
     date is an error naming the field."""
 
-    widget = GovDateInput()
+    widget = DateWidget()
 
     def __init__(self, label=None, validators=None, past=False, future=False, **kwargs):
         super().__init__(label, validators, **kwargs)
