@@ -50,6 +50,18 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "after_walks: run after every other browser test")
 
 
+def _raise_error(code: int):
+    """Test only: the error pages no walk can cause on demand, raised the way they really are."""
+    from flask import abort
+    from sqlalchemy.exc import OperationalError
+
+    if code == 503:
+        raise OperationalError("SELECT 1", {}, Exception("the database went away"))
+    if code == 500:
+        raise RuntimeError("an unexpected fault")
+    abort(code)
+
+
 class LiveServer:
     """The app on a free port. Every HTML page it serves is kept, for the HTML checker."""
 
@@ -59,6 +71,7 @@ class LiveServer:
         # No rate limits: the walks open many pages from one address in a few seconds.
         self.app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False})
         self.app.after_request(self._keep)
+        self.app.add_url_rule("/_test/error/<int:code>", view_func=_raise_error)
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         # "Exit this page" must land somewhere without the internet: this service's home page.

@@ -30,6 +30,8 @@ AXE_OPTIONS = json.dumps(
 )
 # The service's own pages: checked whenever their routes exist.
 OWN_PAGES = ("pages.accessibility", "pages.privacy", "pages.cookies", "pages.credits")
+# Error pages no walk can cause on demand; the live server raises them (tests/browser/conftest.py).
+FORCED_ERRORS = (("too many attempts", 429), ("service problem", 500), ("database down", 503))
 TOO_LONG = "x" * 2001
 
 Visit = Callable[[str], None]
@@ -310,6 +312,13 @@ def own_pages(site: Site, visit: Visit) -> None:
             visit(endpoint.split(".")[1])
     site.go("/no-such-page")
     visit("page not found")
+    for label, code in FORCED_ERRORS:
+        site.go(f"/_test/error/{code}")
+        visit(label)
+    site.go("/code")
+    visit("enter your code")
+    site.send({"code": ""})
+    visit("enter your code (error)")
     site.go("/r/this-link-is-not-real")
     visit("link not working")
     site.go("/feedback/who")
@@ -412,8 +421,13 @@ def agreeing_journey(site: Site, visit: Visit, states: bool = True) -> str:
 
     site.expect("/feedback/confirmation")
     visit("confirmation")
+    stop_sharing = site.find("main a[href^='/w/']").get_attribute("href").removeprefix(site.url)
     site.go(path)
     visit("already sent")
+    site.go(stop_sharing)
+    visit("stop sharing")
+    site.send()
+    visit("stopped sharing")
     return path
 
 

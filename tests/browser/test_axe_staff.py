@@ -38,6 +38,18 @@ def _staff_setup(site, role):
         return email, secret, PASSWORD
 
 
+def _setup_link(site) -> str:
+    """The path of a new account's one-time set-up link."""
+    from portal.extensions import db
+    from portal.staff.auth import create_user
+
+    with site.live.app.app_context(), site.live.app.test_request_context():
+        _user, link = create_user(f"new-{uuid.uuid4().hex[:6]}@example.org", "coordinator")
+        db.session.commit()
+        db.session.remove()
+    return urlsplit(link).path
+
+
 def _sign_in(site, email, secret, password, visit):
     import pyotp
 
@@ -60,6 +72,12 @@ def test_every_staff_page_passes_axe(site):
 
     preloaded = site.preload_axe()
     try:
+        site.go(_setup_link(site))
+        visit("account set-up")
+        site.send({}, real=False)
+        visit("account set-up (error)")
+        site.go("/staff/set-up/" + "x" * 43)
+        visit("set-up link not working")
         for role in ("admin", "coordinator", "facilitator"):
             site.cdp("Network.clearBrowserCookies")
             email, secret, password = _staff_setup(site, role)
