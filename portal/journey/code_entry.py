@@ -7,19 +7,14 @@ the code (it locks after a few) and against the address they came from.
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
-from .. import links
 from ..delivery import codes
 from ..extensions import db, limiter
-from ..models import Invitation, utcnow
-from ..models.events import record
+from ..models import utcnow
 from . import bp
-from .runner import resume_page
-from .saving import progress
-from .state import ensure_response, start_session
+from .views import begin_journey
 
 FIELD = "code"
 # Per address, every POST (right or wrong). Wrong codes also count against the code itself and
@@ -61,23 +56,4 @@ def check_code():
     if invitation.response is not None and invitation.response.status == "submitted":
         db.session.commit()
         return render_template("public/already_sent.html")
-    return _begin(invitation)
-
-
-def _begin(invitation: Invitation):
-    """As pressing Start now on the link's page: any older browser session on it ends."""
-    first_time = invitation.response is None
-    generation = links.begin(invitation)
-    response = ensure_response(invitation)
-    if first_time:
-        record("opened", case_id=invitation.case_id, invitation_id=invitation.id, detail="code")
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        invitation = db.session.get(Invitation, invitation.id)
-        generation = links.begin(invitation)
-        db.session.commit()
-        response = invitation.response
-    start_session(invitation, generation)
-    return redirect(url_for("journey.page", page=resume_page(progress(response))))
+    return begin_journey(invitation, via="code")

@@ -68,11 +68,17 @@ def begin(token: str):
         return render_template("public/link_not_working.html"), 404
     if invitation.response is not None and invitation.response.status == "submitted":
         return render_template("public/already_sent.html")
+    return begin_journey(invitation)
+
+
+def begin_journey(invitation: Invitation, via: str | None = None):
+    """Begin (or carry on) from a link or a code: a fresh session, and any older browser
+    session on this invitation ends. ``via`` notes how it was opened, for the timeline."""
     first_time = invitation.response is None
     generation = links.begin(invitation)
     response = ensure_response(invitation)
     if first_time:
-        record("opened", case_id=invitation.case_id, invitation_id=invitation.id)
+        record("opened", case_id=invitation.case_id, invitation_id=invitation.id, detail=via)
     try:
         db.session.commit()
     except IntegrityError:
