@@ -99,6 +99,20 @@ def _already_submitted():
     return redirect(url_for("journey.confirmation"))
 
 
+def _reachable(page: str):
+    """This session's draft and progress if it may open ``page`` now; otherwise the page to
+    show instead (session ended, already sent, or the first page not yet saved)."""
+    response = _live_response()
+    if response is None:
+        return None, None, (render_template("public/session_ended.html"), 403)
+    if response.status == "submitted":
+        return None, None, _already_submitted()
+    state = progress(response)
+    if not allowed(page, state):
+        return None, None, redirect(url_for("journey.page", page=resume_page(state)))
+    return response, state, None
+
+
 def _live_response() -> Response | None:
     invitation = current_invitation()
     return invitation.response if invitation else None
@@ -111,14 +125,9 @@ def page(page: str):
     step = STEPS.get(page)
     if step is None:
         abort(404)
-    response = _live_response()
-    if response is None:
-        return render_template("public/session_ended.html"), 403
-    if response.status == "submitted":
-        return _already_submitted()
-    state = progress(response)
-    if not allowed(page, state):
-        return redirect(url_for("journey.page", page=resume_page(state)))
+    response, state, instead = _reachable(page)
+    if instead is not None:
+        return instead
 
     changing = request.args.get("change") == "1"
     if request.method == "POST":
@@ -202,14 +211,9 @@ def _cached_step_page(step, response, state, changing: bool):
 
 
 def check_answers():
-    response = _live_response()
-    if response is None:
-        return render_template("public/session_ended.html"), 403
-    if response.status == "submitted":
-        return _already_submitted()
-    state = progress(response)
-    if not allowed(CHECK, state):
-        return redirect(url_for("journey.page", page=resume_page(state)))
+    response, state, instead = _reachable(CHECK)
+    if instead is not None:
+        return instead
     if request.method == "POST":
         return _submit(response)
     return render_template(
