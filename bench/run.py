@@ -80,6 +80,9 @@ app = create_app()
 with app.app_context():
     case = create_case("BENCH-0001", "2026-Q4", "Self-neglect")
     links = [invite(case, "adult", name="Bench Adult") for _ in range(journeys)]
+    # A typical case for the staff pages: one adult, one invitation (answered by the benchmark).
+    typical = create_case("BENCH-0002", "2026-Q4", "Financial abuse")
+    typical_link = invite(typical, "adult", name="Typical Adult", email="adult@example.org")
     user, _ = create_user("bench@example.org", "coordinator", name="Bench Coordinator")
     user.password_hash = hash_password("bench-password-123")
     db.session.execute(insert(AuditCase), [
@@ -91,6 +94,7 @@ with app.app_context():
     ])
     db.session.commit()
     print("\n".join(links))
+    print("TYPICAL " + typical_link)
 """
 
 
@@ -140,15 +144,17 @@ def stop(process: subprocess.Popen) -> None:
     process.wait(timeout=20)
 
 
-def wrk(url: str, seconds: int, cookie: str | None = None, body: str | None = None) -> dict:
+def wrk(
+    url: str, seconds: int, cookie: str | None = None, body: str | None = None, clients=CLIENTS
+) -> dict:
     extra = {"WRK_COOKIE": cookie} if cookie else {}
     if body:
         extra["WRK_BODY"] = body
     out = subprocess.run(
         [
             "wrk",
-            "-t2",
-            f"-c{CLIENTS}",
+            f"-t{min(2, clients)}",
+            f"-c{clients}",
             f"-d{seconds}s",
             "-s",
             str(ROOT / "bench" / "report.lua"),
@@ -311,7 +317,16 @@ def page_weight(base: str, link: str, fmt: str = "standard") -> list[dict]:
     return rows
 
 
-def staff_pages(base: str, seconds: int) -> dict:
+def staff_pages(base: str, typical_link: str, seconds: int) -> dict:
+    """The case list and a typical case's page (one adult who has answered), with the seeded
+    cases in the database: as one member of staff uses them (one connection), which is what the
+    p95 target is about, and under 20 connections at once for comparison."""
+    adult = begin(base, typical_link)
+    for page, data in JOURNEY:
+        post_page(adult, base, page, data)
+    check = adult.get(f"{base}/feedback/check")
+    adult.post(f"{base}/feedback/check", data={"csrf_token": token(check.text)})
+
     session = requests.Session()
     form = session.get(f"{base}/staff/sign-in")
     session.post(
@@ -323,15 +338,18 @@ def staff_pages(base: str, seconds: int) -> dict:
             "code": "",
         },
     )
-    listing = session.get(f"{base}/staff/cases")
-    assert listing.status_code == 200, listing.status_code
-    case_id = re.search(r'href="/staff/cases/(\d+)"', listing.text).group(1)
+    found = session.get(f"{base}/staff/cases?theme=Financial+abuse&quarter=2026-Q4")
+    case_id = re.search(r'href="/staff/cases/(\d+)">BENCH-0002', found.text).group(1)
+    assert "Consent" in session.get(f"{base}/staff/cases/{case_id}").text
     cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
-    return {
-        "case_list": wrk(f"{base}/staff/cases", seconds, cookie=cookie),
-        "case_list_filtered": wrk(f"{base}/staff/cases?status=closed", seconds, cookie=cookie),
-        "case_page": wrk(f"{base}/staff/cases/{case_id}", seconds, cookie=cookie),
+    pages = {
+        "case_list": f"{base}/staff/cases",
+        "case_list_filtered": f"{base}/staff/cases?status=closed",
+        "case_page": f"{base}/staff/cases/{case_id}",
     }
+    results = {name: wrk(url, seconds, cookie=cookie, clients=1) for name, url in pages.items()}
+    results.update({f"{name}_20": wrk(url, seconds, cookie=cookie) for name, url in pages.items()})
+    return results
 
 
 def say(message: str) -> None:
@@ -351,7 +369,7 @@ def main() -> None:
     say("making the database")
     fresh_database()
     say(f"seeding {args.cases} cases")
-    links = seed(journeys=args.journeys, cases=args.cases)
+    links, typical_link = seed(journeys=args.journeys, cases=args.cases)
     portal, hello = start("wsgi:app", PORTAL_PORT), start("bench.hello:app", HELLO_PORT)
     base, hello_base = f"http://127.0.0.1:{PORTAL_PORT}", f"http://127.0.0.1:{HELLO_PORT}"
     results: dict = {"machine": machine(), "clients": CLIENTS, "workers": WORKERS}
@@ -391,7 +409,7 @@ def main() -> None:
         results["page_weight"] = page_weight(base, links.pop())
         results["page_weight_easy_read"] = page_weight(base, links.pop(), "easy_read")
         say("staff pages")
-        results["staff"] = staff_pages(base, args.seconds)
+        results["staff"] = staff_pages(base, typical_link, args.seconds)
     finally:
         stop(portal)
         stop(hello)
@@ -494,20 +512,52 @@ def markdown(results: dict, args) -> str:
         "",
         f"## Staff pages with {args.cases:,} cases",
         "",
-        "| page | requests/s | p50 ms | p95 ms | target p95 | |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "One member of staff (one connection), which the target is about; and, for comparison, "
+        "20 connections at once on the same 2 workers (their p95 is mostly waiting in line).",
+        "",
+        "| page | connections | requests/s | p50 ms | p95 ms | target p95 | |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, key in (
-        ("case list", "case_list"),
+        ("case list (page 1 of 200)", "case_list"),
         ("case list, filtered by status", "case_list_filtered"),
-        ("case page", "case_page"),
+        ("case page (an adult who answered)", "case_page"),
     ):
-        run = results["staff"][key]
-        lines.append(
-            f"| {name} | {run['rps']:.0f} | {run['p50_ms']:.1f} | {run['p95_ms']:.1f} | ≤ 100 ms | "
-            f"{ok(run['requests'] > 0 and run['p95_ms'] <= TARGETS['staff_p95_ms'])} |"
-        )
+        for clients, suffix in ((1, ""), (results["clients"], "_20")):
+            run = results["staff"][key + suffix]
+            verdict = ok(run["requests"] > 0 and run["p95_ms"] <= TARGETS["staff_p95_ms"])
+            lines.append(
+                f"| {name} | {clients} | {run['rps']:.0f} | {run['p50_ms']:.1f} | "
+                f"{run['p95_ms']:.1f} | {'≤ 100 ms' if clients == 1 else ''} | "
+                f"{verdict if clients == 1 else ''} |"
+            )
+    lines += ["", NOTES]
     return "\n".join(lines) + "\n"
+
+
+NOTES = """## What was done, and what is not met
+
+- **Question pages.** GOV.UK Frontend's Jinja macros took about 40 ms a question page (every
+  radio, label, hint and the character count is a macro call). Pages are now rendered once per
+  page, language and format and filled in per request with the nonce, CSRF token and the
+  person's own escaped answers (`portal/journey/page_cache.py`, held equal to a full render by
+  `tests/test_page_cache.py`): about 4 ms in-process. A journey page then reads the database
+  once (invitation, response, consent and answers in one joined query).
+- **Still below 0.25 of the bare ceiling** for a single question page: what is left per request
+  is the database round trip and SQLAlchemy's ORM loading (about 60% of the time), session and
+  CSRF signing, Babel and the security headers, against a ceiling that does none of these.
+  Next steps, in order of gain: a Core (not ORM) query for the journey's state, and caching the
+  state of an invitation's draft between its own requests. Whole journeys (which include the
+  client's own work) reach the ratio above.
+- **Page weight.** The standard pages are well inside their targets (system fonts, only the
+  GOV.UK components used, one tree-shaken script, Brotli). Easy Read pages exceed 10 KB the first
+  time they show new pictures (the face scales and the consent page's pictures, 2 to 5 KB each
+  compressed); every picture is then cached for a year and reused by later pages. Fewer or
+  simpler pictures would meet the target; the Easy Read guidance asks for a picture by each
+  block, so they are kept.
+- **Staff pages** are paged (50 cases) and filtered in the database with indexes; before that
+  the list loaded every case (860 KB and seconds with 2,000 cases).
+"""
 
 
 def machine() -> dict:
