@@ -98,7 +98,8 @@ with app.app_context():
 """
 
 
-def seed(journeys: int, cases: int) -> list[str]:
+def seed(journeys: int, cases: int) -> tuple[list[str], str]:
+    """Links for the journeys, and the link of a typical case's adult."""
     out = subprocess.run(
         [PY, "-c", SEED, str(journeys), str(cases)],
         cwd=ROOT,
@@ -106,8 +107,9 @@ def seed(journeys: int, cases: int) -> list[str]:
         check=True,
         capture_output=True,
         text=True,
-    ).stdout
-    return [line for line in out.splitlines() if "/r/" in line]
+    ).stdout.splitlines()
+    typical = next(line.split()[1] for line in out if line.startswith("TYPICAL "))
+    return [line for line in out if line.startswith("http") and "/r/" in line], typical
 
 
 def start(app: str, port: int) -> subprocess.Popen:
