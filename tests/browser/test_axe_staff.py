@@ -84,11 +84,38 @@ def test_every_staff_page_passes_axe(site):
             _sign_in(site, email, secret, password, visit)
             assert site.path.startswith("/staff"), site.path
             _crawl(site, visit, role)
+            if role == "coordinator":
+                _new_link_page(site, visit)
     finally:
         site.stop_preloading(preloaded)
 
     assert len(seen) > 15, seen
     assert not problems, "\n".join(problems)
+
+
+def _new_link_page(site, visit) -> None:
+    """The page that shows a new link once, after "Send a new link" (a POST, so no crawl), for
+    a live invitation."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.links import hash_token
+    from portal.models import Invitation
+
+    app = site.live.app
+    with app.app_context():
+        token = site.new_link("adult").rsplit("/", 1)[1]
+        invitation = db.session.scalar(
+            select(Invitation).where(Invitation.token_hash == hash_token(token))
+        )
+        invitation.participant.email = "adult@example.org"  # somewhere to send the new link
+        path = f"/staff/cases/{invitation.case_id}/invitations/{invitation.id}"
+        db.session.commit()
+        db.session.remove()
+    site.go(path)
+    site.follow(site.find("#main-content form[action$='/resend'] button"))
+    assert "/r/" in site.find("#main-content").text, "the new link is shown once"
+    visit("coordinator: new link shown once")
 
 
 def _shape(path: str) -> str:
