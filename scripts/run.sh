@@ -4,9 +4,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PORTAL_ENV=${PORTAL_ENV:-development}
+PORT=${PORT:-5000}
+# The links printed (and sent) must point at this server.
+export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://localhost:${PORT}}
 .venv/bin/flask --app wsgi db upgrade
 .venv/bin/flask --app wsgi demo
-PORT=${PORT:-5000}
 # The outbox worker sends emails, texts and letters beside the web server, and stops with it.
 .venv/bin/flask --app wsgi outbox run &
 WORKER=$!
