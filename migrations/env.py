@@ -97,6 +97,11 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # SQLite migrations rebuild tables (batch mode): with foreign keys enforced, dropping
+            # a table that other rows refer to fails. Switched off for this connection only,
+            # before any transaction begins (the pragma is ignored inside one).
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -20,3 +20,34 @@ def test_models_and_migrations_agree(app):
         )
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_upgrading_a_database_that_holds_data(tmp_path):
+    """Batch migrations rebuild SQLite tables; they must work with rows referring to them, not
+    only on the empty database the other tests start from."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from portal import create_app
+
+    # Always a fresh SQLite file: the rebuild is SQLite's (PostgreSQL alters tables in place).
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}"})
+    with app.app_context():
+        upgrade(revision="0003")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO audit_case (id, reference, status, created_at, version) "
+                    "VALUES (1, 'OLD-1', 'preparing', CURRENT_TIMESTAMP, 1)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO participant (id, case_id, role, channel, format, language) "
+                    "VALUES (1, 1, 'adult', 'email', 'standard', 'en')"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT reference FROM audit_case")).scalar() == "OLD-1"
+        db.engine.dispose()
