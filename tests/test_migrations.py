@@ -33,7 +33,7 @@ def test_upgrading_a_database_that_holds_data(tmp_path):
     # Always a fresh SQLite file: the rebuild is SQLite's (PostgreSQL alters tables in place).
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}"})
     with app.app_context():
-        upgrade(revision="0003")
+        upgrade(revision="0001")
         with db.engine.begin() as conn:
             conn.execute(
                 text(
