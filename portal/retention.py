@@ -98,45 +98,28 @@ def purge(months: int | None = None, actor: str = "retention") -> PurgeReport:
     ).all()
     if case_ids:
         responses = select(Response.id).join(Invitation).where(Invitation.case_id.in_(case_ids))
-        db.session.execute(
-            update(AuditCase)
-            .where(AuditCase.id.in_(case_ids))
-            .values(personal_data_removed_at=now, **_nulls(CASE_PERSONAL)),
-            execution_options={"synchronize_session": False},
-        )
-        db.session.execute(
-            update(Participant)
-            .where(Participant.case_id.in_(case_ids))
-            .values(**_nulls(PARTICIPANT_PERSONAL)),
-            execution_options={"synchronize_session": False},
-        )
-        db.session.execute(
-            update(Response).where(Response.id.in_(responses)).values(**_nulls(RESPONSE_PERSONAL)),
-            execution_options={"synchronize_session": False},
-        )
-        db.session.execute(
-            update(ConsentRecord)
-            .where(ConsentRecord.response_id.in_(responses))
-            .values(**_nulls(CONSENT_PERSONAL)),
-            execution_options={"synchronize_session": False},
-        )
         # Comments are free text and may name people; the chosen options are kept.
-        db.session.execute(
-            update(Answer).where(Answer.response_id.in_(responses)).values(comment=None),
-            execution_options={"synchronize_session": False},
-        )
-        db.session.execute(
-            update(SafeguardingConcern)
-            .where(SafeguardingConcern.case_id.in_(case_ids))
-            .values(escalated_to="(removed)", how="(removed)"),
-            execution_options={"synchronize_session": False},
-        )
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.case_id.in_(case_ids))
-            .values(**_nulls(MESSAGE_CONTENT)),
-            execution_options={"synchronize_session": False},
-        )
+        for model, where, values in (
+            (
+                AuditCase,
+                AuditCase.id.in_(case_ids),
+                {"personal_data_removed_at": now, **_nulls(CASE_PERSONAL)},
+            ),
+            (Participant, Participant.case_id.in_(case_ids), _nulls(PARTICIPANT_PERSONAL)),
+            (Response, Response.id.in_(responses), _nulls(RESPONSE_PERSONAL)),
+            (ConsentRecord, ConsentRecord.response_id.in_(responses), _nulls(CONSENT_PERSONAL)),
+            (Answer, Answer.response_id.in_(responses), {"comment": None}),
+            (
+                SafeguardingConcern,
+                SafeguardingConcern.case_id.in_(case_ids),
+                {"escalated_to": "(removed)", "how": "(removed)"},
+            ),
+            (OutboxMessage, OutboxMessage.case_id.in_(case_ids), _nulls(MESSAGE_CONTENT)),
+        ):
+            db.session.execute(
+                update(model).where(where).values(**values),
+                execution_options={"synchronize_session": False},
+            )
         db.session.execute(
             delete(DevelopmentMessage).where(
                 DevelopmentMessage.reference.in_(

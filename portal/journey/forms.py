@@ -21,7 +21,6 @@ from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, 
 from wtforms.validators import ValidationError
 
 from ..questionnaire import STEPS, Field, Step, Text
-from ..requests import remove_controls
 from ..wording import say
 
 # Messages not tied to one field, in standard and Easy Read form (say() picks by the format).
@@ -49,9 +48,9 @@ MESSAGES = (TOO_LONG, NOT_AN_OPTION, NOT_THE_OPTIONS, EXCLUSIVE, BAD_EMAIL, BAD_
 
 
 def clean_text(value: str) -> str:
-    """Line breaks as LF and no surrounding space (control characters are already gone: see
-    portal/requests.py)."""
-    return remove_controls(value).replace("\r\n", "\n").strip()
+    """Line breaks as LF and no surrounding space. (Control characters never arrive: the
+    request class removes them from every form, see portal/requests.py.)"""
+    return value.replace("\r\n", "\n").strip()
 
 
 def _too_long(field: Field) -> str:
