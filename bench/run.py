@@ -364,12 +364,19 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--journeys", type=int, default=1500)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument(
+        "--question-only",
+        action="store_true",
+        help="only the question page against the ceiling; prints, writes nothing (for profiling)",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
 
     say("making the database")
     fresh_database()
+    if args.question_only:
+        args.cases, args.journeys = 1, 1
     say(f"seeding {args.cases} cases")
     links, typical_link = seed(journeys=args.journeys, cases=args.cases)
     portal, hello = start("wsgi:app", PORTAL_PORT), start("bench.hello:app", HELLO_PORT)
@@ -397,6 +404,9 @@ def main() -> None:
             "question_get": round(results["question_get"]["rps"] / ceiling, 3),
             "question_post": round(results["question_post"]["rps"] / ceiling, 3),
         }
+        if args.question_only:
+            print(json.dumps(results, indent=2))
+            return
 
         say("whole journeys")
         journeys = run_journeys(base, links, args.seconds * 2)

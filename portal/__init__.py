@@ -7,7 +7,17 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import database, easy_read, errors, locale, logs, security, static_files, templating
+from . import (
+    cookie_session,
+    database,
+    easy_read,
+    errors,
+    locale,
+    logs,
+    security,
+    static_files,
+    templating,
+)
 from .config import ROOT, Settings
 from .extensions import babel, csrf, db, limiter, migrate
 from .requests import CleanRequest
@@ -51,6 +61,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=locale.select)
     WTFormsHelpers(app)
     security.init_app(app)
+    cookie_session.init_app(app)
     errors.init_app(app)
     locale.init_app(app)
     templating.init_app(app)

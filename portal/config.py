@@ -92,9 +92,8 @@ class Settings:
             "SECRET_KEYS": keys,
             "SQLALCHEMY_DATABASE_URI": database_url,
             # hide_parameters keeps personal data out of error messages and logs.
-            # pre_ping: after the database comes back, no one gets a dead pooled connection.
+            # Dead pooled connections are caught on checkout (portal/database.py).
             "SQLALCHEMY_ENGINE_OPTIONS": {
-                "pool_pre_ping": True,
                 "pool_recycle": 1800,
                 "hide_parameters": True,
             },

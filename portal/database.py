@@ -4,16 +4,26 @@ SQLite is the embedded default, so it must hold up under several gunicorn worker
 readers carry on while one writer writes, a busy timeout makes writers wait instead of failing,
 and POST requests take the write lock when their transaction begins (BEGIN IMMEDIATE), so two
 writers never deadlock by both upgrading a read lock half-way through.
+
+PostgreSQL: every round trip to the server costs more than the rest of a question page, so a
+page that only reads makes exactly one. Reading requests run in autocommit (no BEGIN, no
+ROLLBACK: at READ COMMITTED each statement has its own snapshot either way), and a pooled
+connection is checked without a query on its way out of the pool (see ``_still_open``).
 """
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request
-from sqlalchemy import event
+import select
+import weakref
 
-from .extensions import db
+from flask import Flask, has_request_context, request
+from flask_sqlalchemy.session import Session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 
 BUSY_TIMEOUT_MS = 15_000
+READING = frozenset(("GET", "HEAD", "OPTIONS"))
 
 
 def _on_connect(dbapi_connection, _record):
@@ -28,14 +38,82 @@ def _on_connect(dbapi_connection, _record):
 
 
 def _on_begin(connection):
-    writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    writing = has_request_context() and request.method not in READING
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
+def _still_open(dbapi_connection) -> bool:
+    """An idle connection has nothing to read: if its socket is readable, the server has closed
+    it (a restart or an outage) or said something unasked, and either way it is replaced. This
+    catches what pool_pre_ping would, after the database comes back, without its round trip."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        return False
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+    return not poller.poll(0)
+
+
+def _on_checkout(dbapi_connection, _record, _proxy):
+    if not _still_open(dbapi_connection):
+        raise DisconnectionError("the database closed this pooled connection")  # pool retries
+
+
+_autocommit: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def _reading_request() -> bool:
+    return has_request_context() and request.method in READING
+
+
+def _for_reading(engine: Engine) -> Engine:
+    if engine.dialect.name != "postgresql":
+        return engine
+    if engine not in _autocommit:
+        _autocommit[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return _autocommit[engine]
+
+
+class RequestSession(Session):
+    """db.session's class: on PostgreSQL, a reading request's queries run in autocommit.
+    Which it is gets settled when the session is first used, so work begun outside a request
+    (a test, a command) stays in its one transaction if a request context is pushed later."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._reading: bool | None = None
+
+    def get_bind(self, *args, **kwargs):
+        engine = super().get_bind(*args, **kwargs)
+        if not isinstance(engine, Engine):
+            return engine
+        if self._reading is None:
+            self._reading = _reading_request()
+        return _for_reading(engine) if self._reading else engine
+
+    def close(self) -> None:
+        super().close()
+        self._reading = None
+
+
+def first_row(statement, params: dict):
+    """The first row of a Core statement. A writing request reads in its own transaction;
+    a reading one on a pooled connection of its own, which costs less than the ORM session
+    (the hottest read, a question page's draft, is most of what that page does)."""
+    from .extensions import db
+
+    if _reading_request():
+        with _for_reading(db.engine).connect() as connection:
+            return connection.execute(statement, params).first()
+    return db.session.connection().execute(statement, params).first()
+
+
 def init_app(app: Flask) -> None:
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        return
+    from .extensions import db  # extensions imports this module for RequestSession
+
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "connect", _on_connect)
-    event.listen(engine, "begin", _on_begin)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _on_connect)
+        event.listen(engine, "begin", _on_begin)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "checkout", _on_checkout)

@@ -9,6 +9,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 
+from .database import RequestSession
+
 # Named constraints so Alembic migrations can alter them on SQLite and PostgreSQL alike.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -18,7 +20,11 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
+# Its session class (portal/database.py) reads in autocommit on PostgreSQL.
+db = SQLAlchemy(
+    metadata=MetaData(naming_convention=NAMING),
+    session_options={"class_": RequestSession},
+)
 migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
 babel = Babel()

@@ -125,6 +125,11 @@ def _make_field(spec: Field):
 class StepForm(FlaskForm):
     step: Step
 
+    class Meta:
+        # CSRFProtect has already checked every POST's token before a view runs; checking it
+        # again here would only repeat the work. Templates put the token in themselves.
+        csrf = False
+
     def validate(self, extra_validators=None) -> bool:
         for field in self:
             if isinstance(field.data, str):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Insert, String, bindparam, case, delete, func, literal, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..models import Answer, ConsentRecord, Response, utcnow
@@ -32,19 +32,22 @@ def current_values(step: Step, response: Response) -> dict:
     """What this person saved on the page before, to fill the form in again."""
     if step.store == "answer":
         answer = response.answer(step.id)
-        if answer is None:
-            return {}
-        main = step.fields[0]
-        values = {f"{step.id}_comment": answer.comment or ""}
-        if main.kind == "radios":
-            values[main.id] = answer.codes or None
-        elif main.kind == "checkboxes":
-            values[main.id] = answer.code_list
-        return values
+        return answer_values(step, answer.codes, answer.comment) if answer else {}
     target = response if step.store == "response" else response.consent
     if target is None:
         return _defaults(step, response)
     return {spec.id: getattr(target, spec.id) for spec in step.fields}
+
+
+def answer_values(step: Step, codes: str, comment: str | None) -> dict:
+    """A question's form values from its stored option codes and comment."""
+    main = step.fields[0]
+    values = {f"{step.id}_comment": comment or ""}
+    if main.kind == "radios":
+        values[main.id] = codes or None
+    elif main.kind == "checkboxes":
+        values[main.id] = codes.split()
+    return values
 
 
 def _defaults(step: Step, response: Response) -> dict:
@@ -60,7 +63,8 @@ def _defaults(step: Step, response: Response) -> dict:
 def save_step(step: Step, response: Response, data: dict) -> None:
     """Save one page's answers in the current transaction, and remember the page was saved."""
     if step.store == "answer":
-        _save_answer(step, response, data)
+        save_answer(response.id, step, data)
+        db.session.expire(response, ["answers"])
     elif step.store == "response":
         for spec in step.fields:
             setattr(response, spec.id, data.get(spec.id) or None)
@@ -81,28 +85,76 @@ def save_step(step: Step, response: Response, data: dict) -> None:
     if not response.saved:
         invitation = response.invitation
         record("started", case_id=invitation.case_id, invitation_id=invitation.id)
-    response.mark_saved(step.id)
-    response.updated_at = utcnow()
+    mark_saved(response.id, step.id)
+    db.session.expire(response, ["pages_saved", "updated_at"])
 
 
-def _save_answer(step: Step, response: Response, data: dict) -> None:
+def _upsert(dialect) -> Insert:
+    upsert = dialect.insert(Answer).values(
+        response_id=bindparam("response_id"),
+        question_id=bindparam("question_id"),
+        codes=bindparam("codes"),
+        comment=bindparam("comment"),
+    )
+    return upsert.on_conflict_do_update(
+        index_elements=["response_id", "question_id"],
+        set_={"codes": upsert.excluded.codes, "comment": upsert.excluded.comment},
+    )
+
+
+# Built once: these run on every question page saved, and building them cost more than running.
+_SAVE_ANSWER = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}
+_PAGE = bindparam("page", type_=String)
+_MARK_SAVED = (
+    update(Response)
+    .where(Response.id == bindparam("response_id"))
+    .values(
+        pages_saved=case(
+            (
+                (literal(" ") + Response.pages_saved + " ").like("% " + _PAGE + " %"),
+                Response.pages_saved,
+            ),
+            else_=func.trim(Response.pages_saved + " " + _PAGE),
+        ),
+        updated_at=bindparam("now", type_=Response.updated_at.type),
+        format=func.coalesce(bindparam("format"), Response.format),
+        language=func.coalesce(bindparam("language"), Response.language),
+    )
+)
+
+
+def save_answer(response_id: int, step: Step, data: dict) -> None:
+    """Store one question's answer as option codes and a comment. One upsert, so two tabs
+    saving the same question at once leave one row (the unique constraint's) with the last."""
     main = step.fields[0]
     value = data.get(main.id) if main.kind in ("radios", "checkboxes") else None
-    codes = " ".join(value) if isinstance(value, list) else (value or "")
-    comment = data.get(f"{step.id}_comment") or None
-    answer = response.answer(step.id)
-    if answer is None:
-        # Two tabs saving the same question at once: the unique constraint keeps one row and
-        # the loser updates it instead.
-        try:
-            with db.session.begin_nested():
-                db.session.add(Answer(response_id=response.id, question_id=step.id))
-        except IntegrityError:
-            pass
-        db.session.expire(response, ["answers"])
-        answer = response.answer(step.id)
-    answer.codes = codes
-    answer.comment = comment
+    db.session.connection().execute(
+        _SAVE_ANSWER[db.engine.dialect.name],
+        {
+            "response_id": response_id,
+            "question_id": step.id,
+            "codes": " ".join(value) if isinstance(value, list) else (value or ""),
+            "comment": data.get(f"{step.id}_comment") or None,
+        },
+    )
+
+
+def mark_saved(
+    response_id: int, page: str, format: str | None = None, language: str | None = None
+) -> None:
+    """Note that ``page`` was saved (and in which format and language, if given), in the
+    database itself: two tabs saving different pages at once both count, where reading the
+    list and writing it back would keep only one."""
+    db.session.connection().execute(
+        _MARK_SAVED,
+        {
+            "response_id": response_id,
+            "page": page,
+            "now": utcnow(),
+            "format": format,
+            "language": language,
+        },
+    )
 
 
 def discard_off_route(response: Response) -> None:

@@ -7,13 +7,15 @@ from the link bumps the generation in the database, which ends every older sessi
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
-from flask import g, session
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from flask import session
+from sqlalchemy import and_, bindparam, select
 
+from ..database import first_row
 from ..extensions import db
-from ..models import Invitation, Response, utcnow
+from ..models import Answer, ConsentRecord, Invitation, Response, utcnow
+from ..questionnaire import Progress
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, so it reads back over the phone
 
@@ -38,35 +40,75 @@ def end_session() -> None:
     session.clear()
 
 
-def current_invitation() -> Invitation | None:
-    """The invitation this browser is working on, if its session is still the live one."""
-    if "invitation" in g:
-        return g.invitation
-    invitation = None
+@dataclass(frozen=True)
+class Draft:
+    """What every journey page needs to know about this browser's draft, read in one query."""
+
+    invitation_id: int
+    case_id: int
+    response_id: int
+    submitted: bool
+    progress: Progress
+    # The answer saved for the question asked about, if any: (option codes, comment).
+    answer: tuple[str, str | None] | None
+
+    def response(self) -> Response:
+        """The draft as ORM objects, for the pages that show or change more than this."""
+        return db.session.get(Response, self.response_id)
+
+
+# Plain columns, not ORM entities: a question page is read on every request, and loading
+# objects cost more than the rest of the page (see BENCHMARKS.md).
+_DRAFT = (
+    select(
+        Invitation.case_id,
+        Invitation.session_generation,
+        Invitation.revoked_at,
+        Invitation.expires_at,
+        Response.id.label("response_id"),
+        Response.status,
+        Response.pages_saved,
+        Response.respondent,
+        ConsentRecord.decision,
+        ConsentRecord.anonymous_feedback,
+        Answer.codes,
+        Answer.comment,
+    )
+    .join(Response, Response.invitation_id == Invitation.id)
+    .outerjoin(ConsentRecord, ConsentRecord.response_id == Response.id)
+    .outerjoin(
+        Answer, and_(Answer.response_id == Response.id, Answer.question_id == bindparam("q"))
+    )
+    .where(Invitation.id == bindparam("id"))
+)
+
+
+def current_draft(question_id: str = "") -> Draft | None:
+    """This browser's draft, if its session is still the live one; with the saved answer to
+    ``question_id`` if one is given."""
     inv_id, generation = session.get("inv"), session.get("gen")
-    if isinstance(inv_id, int) and isinstance(generation, int):
-        # One round trip for everything a journey page reads: the invitation, its response,
-        # the consent record and the answers.
-        found = (
-            db.session.scalars(
-                select(Invitation)
-                .where(Invitation.id == inv_id)
-                .options(
-                    joinedload(Invitation.response).options(
-                        joinedload(Response.consent), joinedload(Response.answers)
-                    )
-                )
-            )
-            .unique()
-            .first()
-        )
-        if found and found.session_generation == generation and found.revoked_at is None:
-            submitted = found.response is not None and found.response.status == "submitted"
-            # After submitting, the confirmation page still shows even if the link has expired.
-            if submitted or found.expires_at > utcnow():
-                invitation = found
-    g.invitation = invitation
-    return invitation
+    if not (isinstance(inv_id, int) and isinstance(generation, int)):
+        return None
+    row = first_row(_DRAFT, {"id": inv_id, "q": question_id})
+    if row is None or row.session_generation != generation or row.revoked_at is not None:
+        return None
+    submitted = row.status == "submitted"
+    # After submitting, the confirmation page still shows even if the link has expired.
+    if not submitted and row.expires_at <= utcnow():
+        return None
+    return Draft(
+        invitation_id=inv_id,
+        case_id=row.case_id,
+        response_id=row.response_id,
+        submitted=submitted,
+        progress=Progress(
+            respondent=row.respondent,
+            decision=row.decision,
+            anonymous_feedback=row.anonymous_feedback,
+            answered=set(row.pages_saved.split()),
+        ),
+        answer=None if row.codes is None else (row.codes, row.comment),
+    )
 
 
 def ensure_response(invitation: Invitation) -> Response:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import format_date, get_locale, refresh
@@ -20,8 +22,16 @@ from . import bp
 from .forms import make_form
 from .page_cache import fill, placeholder
 from .runner import CHECK, allowed, next_page, previous_page, resume_page
-from .saving import current_values, discard_off_route, progress, save_step
-from .state import current_invitation, end_session, ensure_response, start_session
+from .saving import (
+    answer_values,
+    current_values,
+    discard_off_route,
+    mark_saved,
+    progress,
+    save_answer,
+    save_step,
+)
+from .state import current_draft, end_session, ensure_response, start_session
 from .summary import summary_rows
 from .withdrawal import issue_withdrawal_link, withdrawal_url
 
@@ -99,23 +109,17 @@ def _already_submitted():
     return redirect(url_for("journey.confirmation"))
 
 
-def _reachable(page: str):
-    """This session's draft and progress if it may open ``page`` now; otherwise the page to
-    show instead (session ended, already sent, or the first page not yet saved)."""
-    response = _live_response()
-    if response is None:
-        return None, None, (render_template("public/session_ended.html"), 403)
-    if response.status == "submitted":
-        return None, None, _already_submitted()
-    state = progress(response)
-    if not allowed(page, state):
-        return None, None, redirect(url_for("journey.page", page=resume_page(state)))
-    return response, state, None
-
-
-def _live_response() -> Response | None:
-    invitation = current_invitation()
-    return invitation.response if invitation else None
+def _reachable(page: str, question_id: str = ""):
+    """This session's draft if it may open ``page`` now; otherwise the page to show instead
+    (session ended, already sent, or an earlier page not yet saved)."""
+    draft = current_draft(question_id)
+    if draft is None:
+        return None, (render_template("public/session_ended.html"), 403)
+    if draft.submitted:
+        return None, _already_submitted()
+    if not allowed(page, draft.progress):
+        return None, redirect(url_for("journey.page", page=resume_page(draft.progress)))
+    return draft, None
 
 
 @bp.route("/feedback/<page>", methods=["GET", "POST"])
@@ -125,34 +129,46 @@ def page(page: str):
     step = STEPS.get(page)
     if step is None:
         abort(404)
-    response, state, instead = _reachable(page)
+    # A question page needs nothing but the draft's one-query read (state.py); the other pages
+    # load the response itself.
+    asking = step.store == "answer"
+    draft, instead = _reachable(page, step.id if asking else "")
     if instead is not None:
         return instead
+    response = None if asking else draft.response()
+    state = draft.progress
 
     changing = request.args.get("change") == "1"
     if request.method == "POST":
         form = make_form(step)
         if form.validate():
-            save_step(step, response, form.data)
-            response.format = current_format()
-            response.language = language()
-            state = progress(response)
-            if step.id == "anonymous" and state.anonymous_feedback == "no":
-                return _submit(response)
+            if asking:
+                save_answer(draft.response_id, step, form.data)
+                mark_saved(draft.response_id, step.id, format=current_format(), language=language())
+                state = replace(state, answered=state.answered | {step.id})
+            else:
+                save_step(step, response, form.data)
+                response.format = current_format()
+                response.language = language()
+                state = progress(response)
+                if step.id == "anonymous" and state.anonymous_feedback == "no":
+                    return _submit(response)
             db.session.commit()
             target = CHECK if changing and allowed(CHECK, state) else next_page(page, state)
             return redirect(url_for("journey.page", page=target))
-    elif current_app.config.get("PAGE_CACHE", True):
-        return _cached_step_page(step, response, state, changing)
     else:
-        form = make_form(step, data=current_values(step, response))
+        if asking:
+            saved = answer_values(step, *draft.answer) if draft.answer else {}
+        else:
+            saved = current_values(step, response)
+        if current_app.config.get("PAGE_CACHE", True):
+            return _cached_step_page(step, state, saved, changing)
+        form = make_form(step, data=saved)
 
-    return render_template(
-        "public/step.html", **_step_context(step, response, state, changing, form)
-    )
+    return render_template("public/step.html", **_step_context(step, state, changing, form))
 
 
-def _step_context(step, response, state, changing: bool, form) -> dict:
+def _step_context(step, state, changing: bool, form) -> dict:
     back = previous_page(step.id, state)
     return {
         "step": step,
@@ -162,31 +178,41 @@ def _step_context(step, response, state, changing: bool, form) -> dict:
         else None,
         "changing": changing,
         "question_count": len(QUESTIONS),
-        "representative": response.respondent == "representative",
-        "today": format_date(date.today(), "long"),
+        "representative": state.respondent == "representative",
+        "today": _long_date(date.today(), str(get_locale())),
     }
 
 
-def _cached_step_page(step, response, state, changing: bool):
+@lru_cache(maxsize=32)
+def _long_date(day: date, locale: str) -> str:
+    """Today as this language writes it, worked out once a day per language: Babel's formatting
+    cost a question page more than filling in its cached markup."""
+    return format_date(day, "long")
+
+
+def _cached_step_page(step, state, saved: dict, changing: bool):
     """A question page without errors: rendered once per key (page_cache.py), filled per request."""
-    context = _step_context(step, response, state, changing, form=None)
-    path = url_for("journey.page", page=step.id, change=1 if changing else None)
+    # Everything the markup depends on, as plain values: working out URLs for the key would cost
+    # as much as filling the page in.
+    locale = str(get_locale())
     key = (
         step.id,
-        get_locale().language if get_locale() else "en",
+        locale,
         current_format(),
-        context["back_url"],
-        context["representative"],
-        context["today"],
-        path,
+        previous_page(step.id, state),
+        changing,
+        state.respondent == "representative",
+        _long_date(date.today(), locale),
     )
 
     def render() -> str:
+        context = _step_context(step, state, changing, form=None)
+        path = url_for("journey.page", page=step.id, change=1 if changing else None)
         empty = {}
         for spec in step.fields:
             if spec.kind in ("text", "textarea", "email", "phone"):
                 empty[spec.id] = placeholder(f"f:{spec.id}")
-        context["form"] = make_form(step, data=empty, meta={"csrf": False})
+        context["form"] = make_form(step, data=empty)
         return render_template(
             "public/step.html",
             cspNonce=placeholder("nonce"),
@@ -196,7 +222,6 @@ def _cached_step_page(step, response, state, changing: bool):
         )
 
     page = current_app.extensions["page_cache"].get_or_render(key, render)
-    saved = current_values(step, response)
     values = {"nonce": csp_nonce(), "csrf": generate_csrf()}
     checked: dict[str, list[str]] = {}
     for spec in step.fields:
@@ -211,16 +236,16 @@ def _cached_step_page(step, response, state, changing: bool):
 
 
 def check_answers():
-    response, state, instead = _reachable(CHECK)
+    draft, instead = _reachable(CHECK)
     if instead is not None:
         return instead
+    response, state = draft.response(), draft.progress
     if request.method == "POST":
         return _submit(response)
     return render_template(
         "public/check.html",
         sections=summary_rows(response, state, change_links=True),
         back_url=url_for("journey.page", page=previous_page(CHECK, state)),
-        form=make_form(STEPS["who"]),  # only its CSRF token is used
     )
 
 
@@ -248,12 +273,12 @@ def _submit(response: Response):
 
 @bp.get("/feedback/confirmation")
 def confirmation():
-    response = _live_response()
-    if response is None:
+    draft = current_draft()
+    if draft is None:
         return render_template("public/session_ended.html"), 403
-    if response.status != "submitted":
-        return redirect(url_for("journey.page", page=resume_page(progress(response))))
-    state = progress(response)
+    if not draft.submitted:
+        return redirect(url_for("journey.page", page=resume_page(draft.progress)))
+    response, state = draft.response(), draft.progress
     return render_template(
         "public/confirmation.html",
         response=response,

@@ -77,10 +77,6 @@ class Response(db.Model):
     def saved(self) -> set[str]:
         return set(self.pages_saved.split())
 
-    def mark_saved(self, page: str) -> None:
-        if page not in self.saved:
-            self.pages_saved = f"{self.pages_saved} {page}".strip()
-
     def answer(self, question_id: str) -> Answer | None:
         return next((a for a in self.answers if a.question_id == question_id), None)
 

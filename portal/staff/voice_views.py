@@ -150,7 +150,6 @@ def record_page(case_id: int, response_id: int, page: str):
     )
     method = METHOD_LABELS.get(response.method, response.method)
     if page == CHECK:
-        form = make_form(STEPS["who"])  # only its CSRF token is used
         if request.method == "POST":  # CSRFProtect has checked the token
             return _submit_recorded(case, response)
         viewed(case.id, "recorded answers", invitation_id=response.invitation_id)
@@ -158,7 +157,6 @@ def record_page(case_id: int, response_id: int, page: str):
             "staff/record_check.html",
             case=case,
             response=response,
-            form=form,
             sections=summary_rows(response, state, change_links=False),
             method=method,
             back_url=back_url,
