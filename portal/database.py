@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import select
 import weakref
+from dataclasses import dataclass
+from types import SimpleNamespace
 
 from flask import Flask, has_request_context, request
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 BUSY_TIMEOUT_MS = 15_000
 READING = frozenset(("GET", "HEAD", "OPTIONS"))
@@ -95,16 +97,94 @@ class RequestSession(Session):
         self._reading = None
 
 
-def first_row(statement, params: dict):
-    """The first row of a Core statement. A writing request reads in its own transaction;
-    a reading one on a pooled connection of its own, which costs less than the ORM session
-    (the hottest read, a question page's draft, is most of what that page does)."""
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    positions: tuple[str, ...] | None  # parameter order, for drivers that take a sequence
+    compiled: object
+    binds: dict[str, object]  # name -> the type's bind processor
+    results: tuple  # each selected column's result processor, or None
+    names: tuple[str, ...]
+
+
+class Prepared:
+    """A Core statement for the hottest reads and writes, run on the driver's cursor.
+
+    SQLAlchemy's execution layer cost a question page more than the database's own work (see
+    BENCHMARKS.md). This compiles the statement once per dialect with SQLAlchemy, converts
+    values with the column types' own processors, and turns driver errors into SQLAlchemy's
+    (parameters hidden, dead connections invalidated), so error pages and recovery work as for
+    any other query. Only single-row statements: ``run`` returns the first row or None."""
+
+    def __init__(self, statement):
+        self.statement = statement
+        self._forms: dict[str, _Compiled] = {}
+
+    def _form(self, dialect) -> _Compiled:
+        form = self._forms.get(dialect.name)
+        if form is None:
+            compiled = self.statement.compile(dialect=dialect)
+            columns = getattr(self.statement, "selected_columns", None) or ()
+            form = self._forms[dialect.name] = _Compiled(
+                sql=compiled.string,
+                positions=tuple(compiled.positiontup) if compiled.positional else None,
+                compiled=compiled,
+                binds={
+                    name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                    for name, bind in compiled.binds.items()
+                },
+                results=tuple(
+                    c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
+                ),
+                names=tuple(c.key for c in columns),
+            )
+        return form
+
+    def run(self, connection: Connection, params: dict):
+        dialect = connection.dialect
+        form = self._form(dialect)
+        values = form.compiled.construct_params(params)
+        for name, process in form.binds.items():
+            if process is not None:
+                values[name] = process(values[name])
+        arguments = tuple(values[n] for n in form.positions) if form.positions else values
+        dbapi_connection = connection.connection.dbapi_connection
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(form.sql, arguments)
+            row = cursor.fetchone() if form.names else None
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, dbapi_connection, cursor):
+                connection.invalidate()
+            raise DBAPIError.instance(
+                form.sql,
+                None,
+                error,
+                dialect.loaded_dbapi.Error,
+                hide_parameters=True,
+                dialect=dialect,
+            ) from error
+        finally:
+            cursor.close()
+        if row is None:
+            return None
+        return SimpleNamespace(
+            **{
+                name: process(value) if process else value
+                for name, value, process in zip(form.names, row, form.results, strict=True)
+            }
+        )
+
+
+def run(statement: Prepared, params: dict):
+    """Run a prepared statement: in a writing request's transaction, or for a reading request
+    on a pooled connection of its own, which costs less than the ORM session."""
     from .extensions import db
 
     if _reading_request():
         with _for_reading(db.engine).connect() as connection:
-            return connection.execute(statement, params).first()
-    return db.session.connection().execute(statement, params).first()
+            return statement.run(connection, params)
+    return statement.run(db.session.connection(), params)
 
 
 def init_app(app: Flask) -> None:

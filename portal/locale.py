@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from urllib.parse import urlsplit
 
+from babel import Locale
 from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session
 from flask_babel import get_locale
 
@@ -21,17 +23,24 @@ def babel_locale(code: str) -> str:
     return REGIONS.get(code, code)
 
 
-def select() -> str:
+@cache
+def _parsed(code: str) -> Locale:
+    # Flask-Babel parses whatever the selector returns on every request, and parsing checks
+    # the locale data on disk; a Locale object it takes as it is.
+    return Locale.parse(babel_locale(code))
+
+
+def select() -> Locale:
     """The language of this request: a choice made for it (``g.lang_override``, e.g. the
     invitation's recorded language on the link's start page), else the one chosen for this
     visit, else English. Only codes in LANGUAGES are ever used. Staff pages are always English."""
-    default = babel_locale(current_app.config["BABEL_DEFAULT_LOCALE"])
+    default = _parsed(current_app.config["BABEL_DEFAULT_LOCALE"])
     if not has_request_context() or (request.blueprint or "").startswith("staff"):
         return default
     languages = current_app.config["LANGUAGES"]
     for choice in (g.get("lang_override"), session.get("lang")):
         if choice in languages:
-            return babel_locale(choice)
+            return _parsed(choice)
     return default
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import Insert, String, bindparam, case, delete, func, literal, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..database import Prepared, run
 from ..extensions import db
 from ..models import Answer, ConsentRecord, Response, utcnow
 from ..models.events import record
@@ -103,9 +104,9 @@ def _upsert(dialect) -> Insert:
 
 
 # Built once: these run on every question page saved, and building them cost more than running.
-_SAVE_ANSWER = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}
+_SAVE_ANSWER = {"postgresql": Prepared(_upsert(postgresql)), "sqlite": Prepared(_upsert(sqlite))}
 _PAGE = bindparam("page", type_=String)
-_MARK_SAVED = (
+_MARK_SAVED = Prepared(
     update(Response)
     .where(Response.id == bindparam("response_id"))
     .values(
@@ -128,7 +129,7 @@ def save_answer(response_id: int, step: Step, data: dict) -> None:
     saving the same question at once leave one row (the unique constraint's) with the last."""
     main = step.fields[0]
     value = data.get(main.id) if main.kind in ("radios", "checkboxes") else None
-    db.session.connection().execute(
+    run(
         _SAVE_ANSWER[db.engine.dialect.name],
         {
             "response_id": response_id,
@@ -145,7 +146,7 @@ def mark_saved(
     """Note that ``page`` was saved (and in which format and language, if given), in the
     database itself: two tabs saving different pages at once both count, where reading the
     list and writing it back would keep only one."""
-    db.session.connection().execute(
+    run(
         _MARK_SAVED,
         {
             "response_id": response_id,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import session
 from sqlalchemy import and_, bindparam, select
 
-from ..database import first_row
+from ..database import Prepared, run
 from ..extensions import db
 from ..models import Answer, ConsentRecord, Invitation, Response, utcnow
 from ..questionnaire import Progress
@@ -59,7 +59,7 @@ class Draft:
 
 # Plain columns, not ORM entities: a question page is read on every request, and loading
 # objects cost more than the rest of the page (see BENCHMARKS.md).
-_DRAFT = (
+_DRAFT = Prepared(
     select(
         Invitation.case_id,
         Invitation.session_generation,
@@ -89,7 +89,7 @@ def current_draft(question_id: str = "") -> Draft | None:
     inv_id, generation = session.get("inv"), session.get("gen")
     if not (isinstance(inv_id, int) and isinstance(generation, int)):
         return None
-    row = first_row(_DRAFT, {"id": inv_id, "q": question_id})
+    row = run(_DRAFT, {"id": inv_id, "q": question_id})
     if row is None or row.session_generation != generation or row.revoked_at is not None:
         return None
     submitted = row.status == "submitted"
