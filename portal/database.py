@@ -6,9 +6,11 @@ and POST requests take the write lock when their transaction begins (BEGIN IMMED
 writers never deadlock by both upgrading a read lock half-way through.
 
 PostgreSQL: every round trip to the server costs more than the rest of a question page, so a
-page that only reads makes exactly one. Reading requests run in autocommit (no BEGIN, no
-ROLLBACK: at READ COMMITTED each statement has its own snapshot either way), and a pooled
-connection is checked without a query on its way out of the pool (see ``_still_open``).
+question page makes one to show and three to save, none of them BEGIN or COMMIT. The ORM
+session reads in autocommit for GET (at READ COMMITTED each statement has its own snapshot
+either way); ``run`` puts the journey's hot statements (``Prepared``) in autocommit too unless
+the session has a transaction under way; and a pooled connection is checked without a query on
+its way out of the pool (see ``_still_open``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import weakref
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
@@ -60,19 +62,21 @@ def _on_checkout(dbapi_connection, _record, _proxy):
         raise DisconnectionError("the database closed this pooled connection")  # pool retries
 
 
-_autocommit: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+_autocommit_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 def _reading_request() -> bool:
     return has_request_context() and request.method in READING
 
 
-def _for_reading(engine: Engine) -> Engine:
+def _autocommit(engine: Engine) -> Engine:
+    """The engine's connections in autocommit. SQLite's are already, until SQLAlchemy itself
+    begins a transaction on them (see _on_connect)."""
     if engine.dialect.name != "postgresql":
         return engine
-    if engine not in _autocommit:
-        _autocommit[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
-    return _autocommit[engine]
+    if engine not in _autocommit_engines:
+        _autocommit_engines[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return _autocommit_engines[engine]
 
 
 class RequestSession(Session):
@@ -90,7 +94,7 @@ class RequestSession(Session):
             return engine
         if self._reading is None:
             self._reading = _reading_request()
-        return _for_reading(engine) if self._reading else engine
+        return _autocommit(engine) if self._reading else engine
 
     def close(self) -> None:
         super().close()
@@ -177,14 +181,25 @@ class Prepared:
 
 
 def run(statement: Prepared, params: dict):
-    """Run a prepared statement: in a writing request's transaction, or for a reading request
-    on a pooled connection of its own, which costs less than the ORM session."""
+    """Run a prepared statement. If the ORM session has a transaction under way, in that
+    transaction; otherwise in autocommit, each statement its own transaction, on one pooled
+    connection kept for the rest of the app context (a question page reads and saves on it
+    without any ORM session, and without BEGIN and COMMIT round trips)."""
     from .extensions import db
 
-    if _reading_request():
-        with _for_reading(db.engine).connect() as connection:
-            return statement.run(connection, params)
-    return statement.run(db.session.connection(), params)
+    sessions = db.session.registry  # asked without making a session: that costs a GET a fifth
+    if sessions.has() and sessions().in_transaction():
+        return statement.run(db.session.connection(), params)
+    connection = g.get("_autocommit_connection")
+    if connection is None:
+        connection = g._autocommit_connection = _autocommit(db.engine).connect()
+    return statement.run(connection, params)
+
+
+def _close_autocommit_connection(_error=None) -> None:
+    connection = g.pop("_autocommit_connection", None)
+    if connection is not None:
+        connection.close()
 
 
 def init_app(app: Flask) -> None:
@@ -192,6 +207,7 @@ def init_app(app: Flask) -> None:
 
     with app.app_context():
         engine = db.engine
+    app.teardown_appcontext(_close_autocommit_connection)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)

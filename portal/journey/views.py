@@ -143,6 +143,8 @@ def page(page: str):
         form = make_form(step)
         if form.validate():
             if asking:
+                # Each its own transaction (database.run): the answer first, so a crash between
+                # the two leaves it saved, and the page is asked again with it filled in.
                 save_answer(draft.response_id, step, form.data)
                 mark_saved(draft.response_id, step.id, format=current_format(), language=language())
                 state = replace(state, answered=state.answered | {step.id})
@@ -153,7 +155,7 @@ def page(page: str):
                 state = progress(response)
                 if step.id == "anonymous" and state.anonymous_feedback == "no":
                     return _submit(response)
-            db.session.commit()
+                db.session.commit()
             target = CHECK if changing and allowed(CHECK, state) else next_page(page, state)
             return redirect(url_for("journey.page", page=target))
     else:
