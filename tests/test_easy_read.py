@@ -189,6 +189,17 @@ def test_only_the_pictures_used_are_served_and_none_has_scripts():
         assert "http://" not in svg.replace("http://www.w3.org/", "")
 
 
+def test_pictures_are_stored_small():
+    """Each later page's budget is 10 KB (BENCHMARKS.md) and some pages show five new pictures:
+    pictures are kept through `npm run pictures` (whole-number coordinates, no editor
+    leftovers) and carry no embedded fonts, which one Mulberry file did (31 of its 32 KB)."""
+    for path in PICTURES.glob("*.svg"):
+        svg = path.read_text()
+        assert "@font-face" not in svg and "base64" not in svg, path.name
+        assert not re.search(r'\sd="[^"]*\d\.\d', svg), f"{path.name}: run npm run pictures"
+        assert len(svg.encode()) <= 14_000, path.name
+
+
 def test_credits_page_gives_the_licence_and_lists_every_picture(client):
     page = client.get("/credits")
     assert page.status_code == 200
