@@ -6,7 +6,6 @@ from functools import lru_cache
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import format_date, get_locale, refresh
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
@@ -16,7 +15,7 @@ from ..locale import language
 from ..models import Invitation, Response, utcnow
 from ..models.events import record
 from ..questionnaire import QUESTIONS, STEPS
-from ..security import csp_nonce
+from ..security import csp_nonce, csrf_token
 from ..wording import current_format
 from . import bp
 from .forms import make_form
@@ -224,7 +223,7 @@ def _cached_step_page(step, state, saved: dict, changing: bool):
         )
 
     page = current_app.extensions["page_cache"].get_or_render(key, render)
-    values = {"nonce": csp_nonce(), "csrf": generate_csrf()}
+    values = {"nonce": csp_nonce(), "csrf": csrf_token()}
     checked: dict[str, list[str]] = {}
     for spec in step.fields:
         value = saved.get(spec.id)
