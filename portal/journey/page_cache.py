@@ -20,7 +20,9 @@ from threading import Lock
 from markupsafe import escape
 
 MARK = "\ue000"
-PLACEHOLDER = re.compile(f"{MARK}([a-z0-9_:]+){MARK}")
+PLACEHOLDER = re.compile(f"{MARK}([A-Za-z0-9_:-]+){MARK}")
+CHOICE = re.compile(r'<input\b[^>]*\btype="(?:radio|checkbox)"[^>]*>')
+NAME, VALUE = re.compile(r'\bname="([^"]*)"'), re.compile(r'\bvalue="([^"]*)"')
 MAX_PAGES = 512
 
 
@@ -32,17 +34,17 @@ class PageCache:
     """A small bounded cache of rendered page templates, shared by one process's threads."""
 
     def __init__(self, size: int = MAX_PAGES):
-        self._pages: OrderedDict[tuple, str] = OrderedDict()
+        self._pages: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
         self._size = size
         self._lock = Lock()
 
-    def get_or_render(self, key: tuple, render: Callable[[], str]) -> str:
+    def get_or_render(self, key: tuple, render: Callable[[], str]) -> tuple[str, ...]:
         with self._lock:
             page = self._pages.get(key)
             if page is not None:
                 self._pages.move_to_end(key)
                 return page
-        page = render()
+        page = prepare(render())
         with self._lock:
             self._pages[key] = page
             while len(self._pages) > self._size:
@@ -54,14 +56,30 @@ class PageCache:
             self._pages.clear()
 
 
-def fill(page: str, values: dict[str, str], checked: dict[str, list[str]]) -> str:
-    """Put one request's values into a cached page. ``values`` are raw text (escaped here);
+def prepare(page: str) -> tuple[str, ...]:
+    """Split a rendered page at its placeholders, once, so filling it in is a join. Each radio
+    and checkbox gets a placeholder right after its value, where " checked" goes if ticked."""
+
+    def mark(match: re.Match) -> str:
+        tag = match.group(0)
+        name, value = NAME.search(tag), VALUE.search(tag)
+        if name is None or value is None:
+            return tag
+        end = value.end()
+        return tag[:end] + placeholder(f"c:{name.group(1)}:{value.group(1)}") + tag[end:]
+
+    return tuple(PLACEHOLDER.split(CHOICE.sub(mark, page)))
+
+
+def fill(parts: tuple[str, ...], values: dict[str, str], checked: dict[str, list[str]]) -> str:
+    """Put one request's values into a prepared page. ``values`` are raw text (escaped here);
     ``checked`` maps a radio or checkbox group's name to the option codes to tick."""
-    filled = PLACEHOLDER.sub(lambda m: str(escape(values.get(m.group(1), ""))), page)
-    for name, codes in checked.items():
-        for code in codes:
-            input_tag = re.compile(
-                rf'(<input\b[^>]*\bname="{re.escape(name)}"[^>]*\bvalue="{re.escape(code)}")'
-            )
-            filled = input_tag.sub(r"\1 checked", filled, count=1)
-    return filled
+    out = list(parts)
+    for index in range(1, len(out), 2):  # odd parts are placeholder names
+        name = out[index]
+        if name.startswith("c:"):
+            _, group, code = name.split(":", 2)
+            out[index] = " checked" if code in checked.get(group, ()) else ""
+        else:
+            out[index] = escape(values.get(name, ""))
+    return "".join(out)
