@@ -49,7 +49,7 @@ def load_staff() -> list[str]:
     if case is not None and case.facilitator_id is None:
         case.facilitator_id = facilitator.id
     lines = [
-        "Staff back-office: http://localhost:5000/staff/sign-in",
+        f"Staff back-office: {current_app.config['PUBLIC_BASE_URL']}/staff/sign-in",
         f"  coordinator@example.org, facilitator@example.org (case {DEMO_CASES[0][0]}) or "
         f"admin@example.org, password: {DEMO_PASSWORD}",
     ]

@@ -53,3 +53,7 @@ def test_demo_prints_a_working_adult_link(app, client):
     adult_links = [line for line in result.output.splitlines() if "/r/" in line]
     assert adult_links
     assert client.get(urlsplit(adult_links[-1].split()[-1]).path).status_code == 200
+    # Both printed addresses follow PUBLIC_BASE_URL (make run sets it from PORT).
+    base = app.config["PUBLIC_BASE_URL"]
+    assert f"Staff back-office: {base}/staff/sign-in" in result.output
+    assert adult_links[-1].split()[-1].startswith(f"{base}/r/")
