@@ -12,14 +12,15 @@ from flask.sessions import SecureCookieSessionInterface
 
 
 class CookieSessions(SecureCookieSessionInterface):
+    """One per app (init_app), so one serializer per app."""
+
     def __init__(self) -> None:
-        self._serializers: dict[int, object] = {}
+        self._serializer = None
 
     def get_signing_serializer(self, app: Flask):
-        serializer = self._serializers.get(id(app))
-        if serializer is None:
-            serializer = self._serializers[id(app)] = super().get_signing_serializer(app)
-        return serializer
+        if self._serializer is None:
+            self._serializer = super().get_signing_serializer(app)
+        return self._serializer
 
 
 def init_app(app: Flask) -> None:

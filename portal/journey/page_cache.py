@@ -6,8 +6,9 @@ and date, so it is rendered once per such key with placeholders, and each reques
 own values: the CSP nonce, the CSRF token, and this person's saved answers (escaped).
 
 Only a page with no errors is cached: a page showing validation errors is rendered in full.
-Placeholders use a private-use character that no escaping touches and no answer can contain
-(answers are cleaned of it before they are saved, see forms.clean_text).
+Placeholders use a private-use character that no escaping touches. A cached page is split at its
+placeholders before any person's values go in, so nothing typed can be read as one (and the
+request class strips the character from every form anyway, see portal/requests.py).
 """
 
 from __future__ import annotations

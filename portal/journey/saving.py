@@ -61,8 +61,15 @@ def _defaults(step: Step, response: Response) -> dict:
     return {}
 
 
-def save_step(step: Step, response: Response, data: dict) -> None:
-    """Save one page's answers in the current transaction, and remember the page was saved."""
+def save_step(
+    step: Step,
+    response: Response,
+    data: dict,
+    format: str | None = None,
+    language: str | None = None,
+) -> None:
+    """Save one page's answers in the current transaction, and remember the page was saved
+    (and in which format and language, if given)."""
     if step.store == "answer":
         save_answer(response.id, step, data)
         db.session.expire(response, ["answers"])
@@ -86,8 +93,8 @@ def save_step(step: Step, response: Response, data: dict) -> None:
     if not response.saved:
         invitation = response.invitation
         record("started", case_id=invitation.case_id, invitation_id=invitation.id)
-    mark_saved(response.id, step.id)
-    db.session.expire(response, ["pages_saved", "updated_at"])
+    mark_saved(response.id, step.id, format=format, language=language)
+    db.session.expire(response, ["pages_saved", "updated_at", "format", "language"])
 
 
 def _upsert(dialect) -> Insert:

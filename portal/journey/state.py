@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask import session
 from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import joinedload
 
 from ..database import Prepared, run
 from ..extensions import db
@@ -44,8 +45,6 @@ def end_session() -> None:
 class Draft:
     """What every journey page needs to know about this browser's draft, read in one query."""
 
-    invitation_id: int
-    case_id: int
     response_id: int
     submitted: bool
     progress: Progress
@@ -53,15 +52,19 @@ class Draft:
     answer: tuple[str, str | None] | None
 
     def response(self) -> Response:
-        """The draft as ORM objects, for the pages that show or change more than this."""
-        return db.session.get(Response, self.response_id)
+        """The draft as ORM objects, for the pages that show or change more than this: the
+        response with its consent and answers, in one query."""
+        return db.session.get(
+            Response,
+            self.response_id,
+            options=(joinedload(Response.consent), joinedload(Response.answers)),
+        )
 
 
 # Plain columns, not ORM entities: a question page is read on every request, and loading
 # objects cost more than the rest of the page (see BENCHMARKS.md).
 _DRAFT = Prepared(
     select(
-        Invitation.case_id,
         Invitation.session_generation,
         Invitation.revoked_at,
         Invitation.expires_at,
@@ -97,8 +100,6 @@ def current_draft(question_id: str = "") -> Draft | None:
     if not submitted and row.expires_at <= utcnow():
         return None
     return Draft(
-        invitation_id=inv_id,
-        case_id=row.case_id,
         response_id=row.response_id,
         submitted=submitted,
         progress=Progress(

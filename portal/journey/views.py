@@ -4,8 +4,9 @@ from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
+from babel.dates import format_date
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
-from flask_babel import format_date, get_locale, refresh
+from flask_babel import get_locale, refresh
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
@@ -148,9 +149,7 @@ def page(page: str):
                 mark_saved(draft.response_id, step.id, format=current_format(), language=language())
                 state = replace(state, answered=state.answered | {step.id})
             else:
-                save_step(step, response, form.data)
-                response.format = current_format()
-                response.language = language()
+                save_step(step, response, form.data, format=current_format(), language=language())
                 state = progress(response)
                 if step.id == "anonymous" and state.anonymous_feedback == "no":
                     return _submit(response)
@@ -188,7 +187,7 @@ def _step_context(step, state, changing: bool, form) -> dict:
 def _long_date(day: date, locale: str) -> str:
     """Today as this language writes it, worked out once a day per language: Babel's formatting
     cost a question page more than filling in its cached markup."""
-    return format_date(day, "long")
+    return format_date(day, "long", locale=locale)
 
 
 def _cached_step_page(step, state, saved: dict, changing: bool):
