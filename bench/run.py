@@ -362,6 +362,20 @@ def question_rounds(base: str, hello_base: str, cookie: str, csrf: str, seconds:
     GET, POST, ..., hello), each portal run compared with the mean of the hello runs either
     side of it: this machine's speed drifts by a quarter over minutes, and alternating keeps
     the drift out of the ratio. The median round is reported."""
+    body = f"csrf_token={csrf}&q1=always&q1_comment=Benchmark"
+    # What wrk repeats must be what is measured: the page, and the answer saved (a redirect to
+    # the next question), not an error page.
+    cookies = dict(pair.split("=", 1) for pair in cookie.split("; "))
+    assert requests.get(f"{base}/feedback/q1", cookies=cookies, timeout=10).status_code == 200
+    saved = requests.post(
+        f"{base}/feedback/q1",
+        data=body,
+        cookies=cookies,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/feedback/q2")
     hellos = [wrk(hello_base + "/", seconds)]
     gets, posts = [], []
     for _ in range(ROUNDS):
@@ -371,10 +385,12 @@ def question_rounds(base: str, hello_base: str, cookie: str, csrf: str, seconds:
                 f"{base}/feedback/q1",
                 seconds,
                 cookie=cookie,
-                body=f"csrf_token={csrf}&q1=always&q1_comment=Benchmark",
+                body=body,
             )
         )
         hellos.append(wrk(hello_base + "/", seconds))
+    failed = [run for run in gets + posts + hellos if run["errors"]]
+    assert not failed, f"requests failed during the rounds: {failed}"
     ceilings = [(a["rps"] + b["rps"]) / 2 for a, b in zip(hellos[:-1], hellos[1:], strict=True)]
 
     def median_round(runs: list[dict]) -> tuple[dict, float]:

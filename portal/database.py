@@ -129,7 +129,7 @@ class Prepared:
         form = self._forms.get(dialect.name)
         if form is None:
             compiled = self.statement.compile(dialect=dialect)
-            columns = getattr(self.statement, "selected_columns", None) or ()
+            columns = self.statement.exported_columns  # a SELECT's columns, or RETURNING's
             form = self._forms[dialect.name] = _Compiled(
                 sql=compiled.string,
                 positions=tuple(compiled.positiontup) if compiled.positional else None,

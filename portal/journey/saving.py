@@ -6,17 +6,35 @@ Answer rows (option codes and a comment). Which is which comes from each step's 
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from itertools import product
 
-from sqlalchemy import Insert, String, bindparam, case, delete, func, literal, update
+from sqlalchemy import (
+    Insert,
+    String,
+    Update,
+    and_,
+    bindparam,
+    case,
+    delete,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..database import Prepared, run
 from ..extensions import db
-from ..models import Answer, ConsentRecord, Response, utcnow
+from ..models import Answer, ConsentRecord, Invitation, Response, utcnow
 from ..models.events import record
 from ..questionnaire import QUESTION_IDS, STEPS, Progress, Step
 from .runner import route
+from .state import session_ids
 
 
 def progress(response: Response) -> Progress:
@@ -113,38 +131,41 @@ def _upsert(dialect) -> Insert:
 # Built once: these run on every question page saved, and building them cost more than running.
 _SAVE_ANSWER = {"postgresql": Prepared(_upsert(postgresql)), "sqlite": Prepared(_upsert(sqlite))}
 _PAGE = bindparam("page", type_=String)
-_MARK_SAVED = Prepared(
-    update(Response)
-    .where(Response.id == bindparam("response_id"))
-    .values(
-        pages_saved=case(
-            (
-                (literal(" ") + Response.pages_saved + " ").like("% " + _PAGE + " %"),
-                Response.pages_saved,
-            ),
-            else_=func.trim(Response.pages_saved + " " + _PAGE),
+_NOW = bindparam("now", type_=Response.updated_at.type)
+# The page added to the response's list of saved pages in the database itself, with when and
+# (if given) in which format and language.
+_MARKED = {
+    "pages_saved": case(
+        (
+            (literal(" ") + Response.pages_saved + " ").like("% " + _PAGE + " %"),
+            Response.pages_saved,
         ),
-        updated_at=bindparam("now", type_=Response.updated_at.type),
-        format=func.coalesce(bindparam("format"), Response.format),
-        language=func.coalesce(bindparam("language"), Response.language),
-    )
+        else_=func.trim(Response.pages_saved + " " + _PAGE),
+    ),
+    "updated_at": _NOW,
+    "format": func.coalesce(bindparam("format"), Response.format),
+    "language": func.coalesce(bindparam("language"), Response.language),
+}
+_MARK_SAVED = Prepared(
+    update(Response).where(Response.id == bindparam("response_id")).values(_MARKED)
 )
+
+
+def _answer(step: Step, data: dict) -> dict:
+    """A question's values as stored: its option codes (space-separated) and its comment."""
+    main = step.fields[0]
+    value = data.get(main.id) if main.kind in ("radios", "checkboxes") else None
+    return {
+        "question_id": step.id,
+        "codes": " ".join(value) if isinstance(value, list) else (value or ""),
+        "comment": data.get(f"{step.id}_comment") or None,
+    }
 
 
 def save_answer(response_id: int, step: Step, data: dict) -> None:
     """Store one question's answer as option codes and a comment. One upsert, so two tabs
     saving the same question at once leave one row (the unique constraint's) with the last."""
-    main = step.fields[0]
-    value = data.get(main.id) if main.kind in ("radios", "checkboxes") else None
-    run(
-        _SAVE_ANSWER[db.engine.dialect.name],
-        {
-            "response_id": response_id,
-            "question_id": step.id,
-            "codes": " ".join(value) if isinstance(value, list) else (value or ""),
-            "comment": data.get(f"{step.id}_comment") or None,
-        },
-    )
+    run(_SAVE_ANSWER[db.engine.dialect.name], {"response_id": response_id, **_answer(step, data)})
 
 
 def mark_saved(
@@ -162,6 +183,134 @@ def mark_saved(
             "format": format,
             "language": language,
         },
+    )
+
+
+def _constant(value: str):
+    """A page id or option code written into a statement rather than bound: they are fixed by
+    the definition, and binding the hundred or so in ``_may_save`` cost more than the save."""
+    if not re.fullmatch(r"[a-z0-9_% ]+", value):
+        raise ValueError(value)
+    return literal_column(f"'{value}'", String)
+
+
+def _saved_page(page: str):
+    padded = literal_column("' '", String) + Response.pages_saved + literal_column("' '", String)
+    return padded.like(_constant(f"% {page} %"))
+
+
+def _choices(step: str, field: str) -> tuple[str | None, ...]:
+    return (*(option.code for option in STEPS[step].field(field).options), None)
+
+
+def _may_save(page: str):
+    """``runner.allowed(page, progress)`` as SQL over the draft's own columns. The route is
+    worked out by the runner for every combination of the answers that choose it, so runner.py
+    stays the one place that decides which pages may be opened (tests/test_saving.py holds the
+    two equal)."""
+
+    def same(column, value):
+        return column.is_(None) if value is None else column == _constant(value)
+
+    # The pages that must be saved first -> the combinations of answers that ask for them.
+    needs: dict[tuple[str, ...], list] = {}
+    for respondent, decision, anonymous in product(
+        _choices("who", "respondent"),
+        _choices("consent", "decision"),
+        _choices("anonymous", "anonymous_feedback"),
+    ):
+        pages = route(Progress(respondent, decision, anonymous))
+        if page in pages:
+            needs.setdefault(tuple(pages[: pages.index(page)]), []).append(
+                and_(
+                    same(Response.respondent, respondent),
+                    same(ConsentRecord.decision, decision),
+                    same(ConsentRecord.anonymous_feedback, anonymous),
+                )
+            )
+    return or_(
+        false(),
+        *(
+            and_(or_(*answers), *(_saved_page(earlier) for earlier in earlier_pages))
+            for earlier_pages, answers in needs.items()
+        ),
+    )
+
+
+def _save_question(page: str) -> Update:
+    """Check, save the answer and mark the page saved, as one statement (PostgreSQL)."""
+    draft = (
+        select(
+            Response.id,
+            Response.respondent,
+            ConsentRecord.decision,
+            ConsentRecord.anonymous_feedback,
+        )
+        .select_from(Invitation)
+        .join(Response, Response.invitation_id == Invitation.id)
+        .outerjoin(ConsentRecord, ConsentRecord.response_id == Response.id)
+        .where(
+            Invitation.id == bindparam("invitation_id"),
+            Invitation.session_generation == bindparam("generation"),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > _NOW,
+            Response.status == "draft",
+            _may_save(page),
+        )
+        # Waits for a submit under way in another tab, then sees it and saves nothing.
+        .with_for_update(of=Response)
+        .cte("draft")
+    )
+    upsert = postgresql.insert(Answer).from_select(
+        ["response_id", "question_id", "codes", "comment"],
+        select(draft.c.id, bindparam("question_id"), bindparam("codes"), bindparam("comment")),
+    )
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["response_id", "question_id"],
+        set_={"codes": upsert.excluded.codes, "comment": upsert.excluded.comment},
+    )
+    return (
+        update(Response)
+        .where(Response.id == draft.c.id)
+        .values(_MARKED)
+        .returning(
+            Response.pages_saved, draft.c.respondent, draft.c.decision, draft.c.anonymous_feedback
+        )
+        .add_cte(upsert.cte("saved"))
+    )
+
+
+_SAVE_QUESTION = {page: Prepared(_save_question(page)) for page in QUESTION_IDS}
+
+
+def save_question(step: Step, data: dict, format: str, language: str) -> Progress | None:
+    """Save a question page in one round trip, if this browser's session may save it now: the
+    session is the link's live one, the draft is not sent yet, and every earlier page on the
+    person's route is saved. Returns the progress after saving, or None if nothing was saved;
+    the caller then reads the draft to tell the person why. PostgreSQL only: SQLite, in the
+    same process, has no round trips to save and always returns None."""
+    ids = session_ids()
+    if ids is None or db.engine.dialect.name != "postgresql":
+        return None
+    row = run(
+        _SAVE_QUESTION[step.id],
+        {
+            "invitation_id": ids[0],
+            "generation": ids[1],
+            "now": utcnow(),
+            "page": step.id,
+            "format": format,
+            "language": language,
+            **_answer(step, data),
+        },
+    )
+    if row is None:
+        return None
+    return Progress(
+        respondent=row.respondent,
+        decision=row.decision,
+        anonymous_feedback=row.anonymous_feedback,
+        answered=set(row.pages_saved.split()),
     )
 
 

@@ -86,12 +86,21 @@ _DRAFT = Prepared(
 )
 
 
+def session_ids() -> tuple[int, int] | None:
+    """The invitation this browser's session belongs to and the generation it began at."""
+    inv_id, generation = session.get("inv"), session.get("gen")
+    if isinstance(inv_id, int) and isinstance(generation, int):
+        return inv_id, generation
+    return None
+
+
 def current_draft(question_id: str = "") -> Draft | None:
     """This browser's draft, if its session is still the live one; with the saved answer to
     ``question_id`` if one is given."""
-    inv_id, generation = session.get("inv"), session.get("gen")
-    if not (isinstance(inv_id, int) and isinstance(generation, int)):
+    ids = session_ids()
+    if ids is None:
         return None
+    inv_id, generation = ids
     row = run(_DRAFT, {"id": inv_id, "q": question_id})
     if row is None or row.session_generation != generation or row.revoked_at is not None:
         return None

@@ -29,6 +29,7 @@ from .saving import (
     mark_saved,
     progress,
     save_answer,
+    save_question,
     save_step,
 )
 from .state import current_draft, end_session, ensure_response, start_session
@@ -129,19 +130,28 @@ def page(page: str):
     step = STEPS.get(page)
     if step is None:
         abort(404)
-    # A question page needs nothing but the draft's one-query read (state.py); the other pages
-    # load the response itself.
+    # A question page needs nothing but the draft's one-query read (state.py), and is saved in
+    # one statement where the database can (saving.save_question); the other pages load the
+    # response itself.
     asking = step.store == "answer"
+    changing = request.args.get("change") == "1"
+    form = valid = None
+    if request.method == "POST":
+        form = make_form(step)
+        valid = form.validate()
+        if valid and asking:
+            saved = save_question(step, form.data, format=current_format(), language=language())
+            if saved is not None:
+                return _after_saving(page, saved, changing)
+
     draft, instead = _reachable(page, step.id if asking else "")
     if instead is not None:
         return instead
     response = None if asking else draft.response()
     state = draft.progress
 
-    changing = request.args.get("change") == "1"
     if request.method == "POST":
-        form = make_form(step)
-        if form.validate():
+        if valid:
             if asking:
                 # Each its own transaction (database.run): the answer first, so a crash between
                 # the two leaves it saved, and the page is asked again with it filled in.
@@ -154,8 +164,7 @@ def page(page: str):
                 if step.id == "anonymous" and state.anonymous_feedback == "no":
                     return _submit(response)
                 db.session.commit()
-            target = CHECK if changing and allowed(CHECK, state) else next_page(page, state)
-            return redirect(url_for("journey.page", page=target))
+            return _after_saving(page, state, changing)
     else:
         if asking:
             saved = answer_values(step, *draft.answer) if draft.answer else {}
@@ -166,6 +175,11 @@ def page(page: str):
         form = make_form(step, data=saved)
 
     return render_template("public/step.html", **_step_context(step, state, changing, form))
+
+
+def _after_saving(page: str, state, changing: bool):
+    target = CHECK if changing and allowed(CHECK, state) else next_page(page, state)
+    return redirect(url_for("journey.page", page=target))
 
 
 def _step_context(step, state, changing: bool, form) -> dict:
