@@ -631,22 +631,28 @@ NOTES = """## Where the time went, and what was done
   `tests/test_page_cache.py`).
 - **The database.** After that, two thirds of a question page was the database: a pre-ping
   query, BEGIN, an ORM query loading four objects, ROLLBACK. Now a question page makes one
-  round trip to show and three to save, none of them BEGIN or COMMIT: the draft is one Core
-  query (`portal/journey/state.py`), the answer one upsert and the page mark one UPDATE that
-  appends in the database (`portal/journey/saving.py`), all in autocommit and run on the
-  driver's cursor with SQLAlchemy's own type processing (`portal/database.py`, `Prepared`);
-  pooled connections are checked by looking at their socket, not with a query.
+  round trip to show it and one to save it, with no BEGIN or COMMIT. The draft is one Core
+  query (`portal/journey/state.py`). Saving is one statement on PostgreSQL
+  (`save_question`, `portal/journey/saving.py`): it locks the draft only if this session may
+  save the page, upserts the answer and marks the page saved. It used to be a read and two
+  writes, each with its own round trip and commit. These statements run in autocommit on the
+  driver's cursor with SQLAlchemy's own type processing (`portal/database.py`, `Prepared`).
+  Pooled connections are checked by looking at their socket, not with a query.
 - **Per-request framework work.** The session cookie's signer is built once (Flask made one,
   and tested it, on every request), Flask-Babel gets parsed locales, the long date is formatted
   once a day, and forms no longer check the CSRF token a second time after CSRFProtect.
 - **What is left** on a question page: gunicorn's HTTP handling, Flask's request and session,
-  signing a fresh CSRF token, the security headers, and the one query with its round trip
-  (about a quarter of a worker's time is spent waiting for PostgreSQL's answer, which a sync
-  worker cannot use), against a ceiling that does none of these. The GET is at the target's
-  edge: its rounds straddle 0.25, because the bare app (nothing but system calls) swings more
-  with this machine's speed than the portal does. Saving an answer (POST) also checks the CSRF
-  token, parses and validates the form, and makes two durable writes, each waiting for the
-  database's commit: it stays well below 0.25.
+  signing a fresh CSRF token, the security headers, and the one query with its round trip,
+  against a ceiling that does none of these.
+- **Saving an answer** also checks the CSRF token, parses and validates the form, and waits
+  for PostgreSQL to flush its log: a save is durable before the person sees the next page.
+  That flush alone holds the bare app to about 0.4 of its own ceiling (the "one durable
+  write" row). The rest of the gap is the worker's own CPU, about 0.8 ms a save under load
+  against about 0.25 ms for 'hello': Flask's request, session and CSRF checks, the form, the
+  driver, the redirect. Swapping the one statement for a trivial UPDATE gained only a tenth,
+  so the statement is not where the time goes. Closing the gap would mean acknowledging
+  saves before they are durable (`synchronous_commit = off`) or replacing Flask's request
+  handling; neither was done.
 - **Page weight.** Standard pages: system fonts, only the GOV.UK components used, one
   tree-shaken script, Brotli. Easy Read pictures are stored with whole-number coordinates and no
   embedded fonts (`npm run pictures`; one file carried a 31 KB font that browsers ignore in an
