@@ -153,8 +153,9 @@ def page(page: str):
     if request.method == "POST":
         if valid:
             if asking:
-                # Each its own transaction (database.run): the answer first, so a crash between
-                # the two leaves it saved, and the page is asked again with it filled in.
+                # SQLite, or a draft that changed since save_question looked. Each its own
+                # transaction (database.run): the answer first, so a crash between the two
+                # leaves it saved, and the page is asked again with it filled in.
                 save_answer(draft.response_id, step, form.data)
                 mark_saved(draft.response_id, step.id, format=current_format(), language=language())
                 state = replace(state, answered=state.answered | {step.id})
