@@ -158,3 +158,18 @@ def test_a_question_is_saved_in_one_statement_only_when_the_session_may_save_it(
     db.session.commit()
     assert _save_q(app, invitation, "q2").answered == {"who", "consent", "q1", "q2"}
     assert _answered(response) == ["q1", "q2"]
+
+
+def test_a_page_the_one_statement_did_not_save_is_saved_by_the_ordinary_path(client, monkeypatch):
+    """If the draft changed between save_question's look and the page's own read (another tab
+    saved the page before, say), the ordinary path finds the page open and saves it there."""
+    path = new_link()
+    begin(client, path)
+    assert client.submit("/feedback/who", {"respondent": "adult"}).status_code == 302
+    assert client.submit("/feedback/consent", CONSENT_AGREE).status_code == 302
+    monkeypatch.setattr("portal.journey.views.save_question", lambda *args, **kwargs: None)
+    saved = client.submit("/feedback/q1", {"q1": "always", "q1_comment": "Kept"})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/feedback/q2")
+    response = response_for(path)
+    assert response.answer("q1").codes == "always" and response.answer("q1").comment == "Kept"
+    assert "q1" in response.pages_saved.split()
