@@ -188,7 +188,8 @@ def mark_saved(
 
 def _constant(value: str):
     """A page id or option code written into a statement rather than bound: they are fixed by
-    the definition, and binding the hundred or so in ``_may_save`` cost more than the save."""
+    the definition, so they belong in the statement PostgreSQL prepares once, not among the
+    values sent with every save (``_may_save`` has a hundred or so)."""
     if not re.fullmatch(r"[a-z0-9_% ]+", value):
         raise ValueError(value)
     return literal_column(f"'{value}'", String)
