@@ -1,9 +1,9 @@
-"""The request class: form values arrive already cleaned of control characters.
+"""The request class: form and query-string values arrive already cleaned of control characters.
 
-Whatever a form does with a value (validate it, store it, show it again with an error, or quote
-it in a message about an invalid choice), it never carries a control character: they make
-invalid HTML when echoed, and PostgreSQL cannot store NUL. Cleaning here, once, covers every
-form, public and staff.
+Whatever a form or a filter does with a value (validate it, store it, query with it, show it
+again with an error, or quote it in a message about an invalid choice), it never carries a
+control character: they make invalid HTML when echoed, and PostgreSQL cannot take NUL, even in
+a query. Cleaning here, once, covers every form and filter, public and staff.
 """
 
 from __future__ import annotations
@@ -27,10 +27,15 @@ def remove_controls(value: str) -> str:
     return CONTROL.sub("", value)
 
 
+def _cleaned(raw) -> ImmutableMultiDict:
+    return ImmutableMultiDict((key, remove_controls(value)) for key, value in raw.items(multi=True))
+
+
 class CleanRequest(Request):
     @cached_property
     def form(self) -> ImmutableMultiDict:
-        raw = super().form
-        return ImmutableMultiDict(
-            (key, remove_controls(value)) for key, value in raw.items(multi=True)
-        )
+        return _cleaned(super().form)
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict:
+        return _cleaned(super().args)

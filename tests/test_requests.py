@@ -1,4 +1,7 @@
-"""Form values arrive cleaned of characters that HTML and PostgreSQL cannot take."""
+"""Form and query-string values arrive cleaned of characters that HTML and PostgreSQL cannot
+take."""
+
+from flask import request
 
 from portal.requests import remove_controls
 
@@ -23,3 +26,9 @@ def test_an_answer_with_control_characters_is_stored_clean(client):
         "/feedback/q1", {"q1": "always", "q1_comment": "Kind\x00 staff\U0001ffff\r\nThanks"}
     )
     assert response_for(path).answer("q1").comment == "Kind staff\nThanks"
+
+
+def test_query_string_values_are_cleaned_too(app):
+    with app.test_request_context("/staff/cases?quarter=2026%00-Q1&quarter=%7F&theme=ok"):
+        assert request.args.getlist("quarter") == ["2026-Q1", ""]
+        assert request.args["theme"] == "ok"
