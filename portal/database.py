@@ -6,7 +6,7 @@ and POST requests take the write lock when their transaction begins (BEGIN IMMED
 writers never deadlock by both upgrading a read lock half-way through.
 
 PostgreSQL: every round trip to the server costs more than the rest of a question page, so a
-question page makes one to show and three to save, none of them BEGIN or COMMIT. The ORM
+question page makes one to show and one to save, neither with BEGIN or COMMIT. The ORM
 session reads in autocommit for GET (at READ COMMITTED each statement has its own snapshot
 either way); ``run`` puts the journey's hot statements (``Prepared``) in autocommit too unless
 the session has a transaction under way; and a pooled connection is checked without a query on

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
-from itertools import product
 
 from flask import session
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.journey.runner import CHECK, allowed, route
-from portal.journey.saving import _may_save, mark_saved, save_answer, save_question
+from portal.journey.saving import (
+    _may_save,
+    mark_saved,
+    route_choices,
+    save_answer,
+    save_question,
+)
 from portal.models import Answer, ConsentRecord, Invitation, Response, utcnow
 from portal.questionnaire import QUESTION_IDS, STEPS, Progress
 
@@ -56,19 +61,6 @@ def test_saving_one_question_twice_keeps_one_row_with_the_last_answer(client):
     assert [(a.question_id, a.codes, a.comment) for a in rows] == [("q1", "not_at_all", None)]
 
 
-def _choices(step: str, field: str) -> tuple:
-    return (*(o.code for o in STEPS[step].field(field).options), None)
-
-
-SHAPES = list(
-    product(
-        _choices("who", "respondent"),
-        _choices("consent", "decision"),
-        _choices("anonymous", "anonymous_feedback"),
-    )
-)
-
-
 def test_the_database_lets_a_question_be_saved_exactly_when_the_runner_allows_it(client):
     """save_question's SQL condition is derived from the runner; here every combination of the
     answers that choose the route, with every saved-so-far list along it (and each with one
@@ -84,7 +76,7 @@ def test_the_database_lets_a_question_be_saved_exactly_when_the_runner_allows_it
     )
     verdicts = verdicts.where(Response.id == response.id)
     checked = 0
-    for respondent, decision, anonymous in SHAPES:
+    for respondent, decision, anonymous in route_choices():
         shape = Progress(respondent, decision, anonymous)
         pages = [p for p in route(shape) if p != CHECK]
         lists = [pages[:n] for n in range(len(pages) + 1)]

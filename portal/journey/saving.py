@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 from itertools import product
 
 from sqlalchemy import (
     Insert,
     String,
-    Update,
     and_,
     bindparam,
     case,
     delete,
     false,
     func,
-    literal,
     literal_column,
     or_,
     select,
@@ -132,14 +131,14 @@ def _upsert(dialect) -> Insert:
 _SAVE_ANSWER = {"postgresql": Prepared(_upsert(postgresql)), "sqlite": Prepared(_upsert(sqlite))}
 _PAGE = bindparam("page", type_=String)
 _NOW = bindparam("now", type_=Response.updated_at.type)
+# The saved pages with a space either side, so " q1 " is found in it and not inside " q12 ".
+_SPACE = literal_column("' '", String)
+_PADDED_PAGES = _SPACE + Response.pages_saved + _SPACE
 # The page added to the response's list of saved pages in the database itself, with when and
 # (if given) in which format and language.
 _MARKED = {
     "pages_saved": case(
-        (
-            (literal(" ") + Response.pages_saved + " ").like("% " + _PAGE + " %"),
-            Response.pages_saved,
-        ),
+        (_PADDED_PAGES.like("% " + _PAGE + " %"), Response.pages_saved),
         else_=func.trim(Response.pages_saved + " " + _PAGE),
     ),
     "updated_at": _NOW,
@@ -196,12 +195,23 @@ def _constant(value: str):
 
 
 def _saved_page(page: str):
-    padded = literal_column("' '", String) + Response.pages_saved + literal_column("' '", String)
-    return padded.like(_constant(f"% {page} %"))
+    return _PADDED_PAGES.like(_constant(f"% {page} %"))
 
 
 def _choices(step: str, field: str) -> tuple[str | None, ...]:
     return (*(option.code for option in STEPS[step].field(field).options), None)
+
+
+def route_choices() -> list[tuple[str | None, str | None, str | None]]:
+    """Every combination of the answers that choose a person's route: who is answering, the
+    consent decision and the anonymous-feedback choice, each possibly not given yet."""
+    return list(
+        product(
+            _choices("who", "respondent"),
+            _choices("consent", "decision"),
+            _choices("anonymous", "anonymous_feedback"),
+        )
+    )
 
 
 def _may_save(page: str):
@@ -215,11 +225,7 @@ def _may_save(page: str):
 
     # The pages that must be saved first -> the combinations of answers that ask for them.
     needs: dict[tuple[str, ...], list] = {}
-    for respondent, decision, anonymous in product(
-        _choices("who", "respondent"),
-        _choices("consent", "decision"),
-        _choices("anonymous", "anonymous_feedback"),
-    ):
+    for respondent, decision, anonymous in route_choices():
         pages = route(Progress(respondent, decision, anonymous))
         if page in pages:
             needs.setdefault(tuple(pages[: pages.index(page)]), []).append(
@@ -238,8 +244,10 @@ def _may_save(page: str):
     )
 
 
-def _save_question(page: str) -> Update:
-    """Check, save the answer and mark the page saved, as one statement (PostgreSQL)."""
+@cache
+def _save_question(page: str) -> Prepared:
+    """Check, save the answer and mark the page saved, as one statement (PostgreSQL). Built on
+    first use: building all twelve when the module loads cost every start-up 25 ms."""
     draft = (
         select(
             Response.id,
@@ -270,7 +278,7 @@ def _save_question(page: str) -> Update:
         index_elements=["response_id", "question_id"],
         set_={"codes": upsert.excluded.codes, "comment": upsert.excluded.comment},
     )
-    return (
+    return Prepared(
         update(Response)
         .where(Response.id == draft.c.id)
         .values(_MARKED)
@@ -279,9 +287,6 @@ def _save_question(page: str) -> Update:
         )
         .add_cte(upsert.cte("saved"))
     )
-
-
-_SAVE_QUESTION = {page: Prepared(_save_question(page)) for page in QUESTION_IDS}
 
 
 def save_question(step: Step, data: dict, format: str, language: str) -> Progress | None:
@@ -294,7 +299,7 @@ def save_question(step: Step, data: dict, format: str, language: str) -> Progres
     if ids is None or db.engine.dialect.name != "postgresql":
         return None
     row = run(
-        _SAVE_QUESTION[step.id],
+        _save_question(step.id),
         {
             "invitation_id": ids[0],
             "generation": ids[1],
