@@ -1,14 +1,15 @@
 """The ceiling: a bare Flask app on the same gunicorn settings as the portal.
 
-``/`` says Hello. ``POST /save`` also makes one durable write (an autocommit UPDATE of one row,
-so PostgreSQL flushes its log before answering), the least any saved answer costs: it shows how
-much of the gap between saving an answer and the ceiling is the database's commit itself.
+``/`` says Hello. ``POST /save`` also makes one durable write (an autocommit UPDATE of the row
+the form names, one per client, so PostgreSQL flushes its log before answering), the least any
+saved answer costs: it shows how much of the gap between saving an answer and the ceiling is the
+database's commit itself.
 """
 
 import os
 
 import psycopg
-from flask import Flask
+from flask import Flask, request
 
 app = Flask(__name__)
 _connection = None
@@ -29,5 +30,6 @@ def hello():
 
 @app.post("/save")
 def save():
-    _database().execute("UPDATE bench_ceiling SET saves = saves + 1 WHERE id = 1")
+    row = int(request.form["save"])
+    _database().execute("UPDATE bench_ceiling SET saves = saves + 1 WHERE id = %s", (row,))
     return "Saved"
