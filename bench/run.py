@@ -691,13 +691,26 @@ NOTES = """## Where the time went, and what was done
   against a ceiling that does none of these.
 - **Saving an answer** also checks the CSRF token, parses and validates the form, and waits
   for PostgreSQL to flush its log: a save is durable before the person sees the next page.
-  That flush alone holds the bare app to about 0.4 of its own ceiling (the "one durable
-  write" row). The rest of the gap is the worker's own CPU under load (from /proc): about
-  0.8 ms a save, against 0.2 ms for 'hello' and 0.33 ms for the bare save. That is Flask's
-  request, session and CSRF checks, the form, the driver and the redirect. Swapping the one
-  statement for a trivial UPDATE gained only a tenth, so the statement is not where the time
-  goes. Closing the gap would mean acknowledging saves before they are durable
-  (`synchronous_commit = off`) or replacing Flask's request handling; neither was done.
+  The two comparison rows show where the gap to the target is. The same portal, with
+  PostgreSQL answering before its log is on disk, clears the target; the bare app, whose only
+  work is one durable write, reaches about 0.4 of its own ceiling. Waiting for the flush is
+  what keeps the POST below 0.25: on 2 sync workers a worker can do nothing else while it
+  waits.
+  From /proc, in 5-second runs of the POST: with the flush, about 1.3 ms of worker CPU, 0.28
+  ms of PostgreSQL CPU and 0.28 ms of idle CPU (both cores) a save; without it, 1.0 ms, 0.2
+  ms and 0.03 ms; 'hello' takes 0.28 ms of worker CPU. The worker's extra CPU with the flush
+  is the cost of sleeping and waking around the wait.
+- **What was tried for the POST and left.** Dropping the row lock from the save statement
+  (its UPDATE takes the same lock): no change. Trimming Flask's own work (a cached CSRF
+  serializer, OpenSSL's HMAC for the session cookie, precomputed headers, keeping the
+  connection in autocommit between requests): 3 to 30 µs each, about 60 µs together, a
+  twentieth of a save's worker CPU, within the run-to-run spread. gthread
+  workers: keep-alive lifts the ceiling more than the portal. `synchronous_commit = off`:
+  meets the target (the comparison row), but an answer the person was told was saved could be
+  lost if the database machine failed, so the portal does not use it.
+- **One draft or twenty.** Before, all 20 clients posted into one adult's draft, so each save
+  waited for the one before it to let go of the draft's row; that measured the row lock, not
+  twenty people, and gave 0.19.
 - **Page weight.** Standard pages: system fonts, only the GOV.UK components used, one
   tree-shaken script, Brotli. Easy Read pictures are stored with whole-number coordinates and no
   embedded fonts (`npm run pictures`; one file carried a 31 KB font that browsers ignore in an
