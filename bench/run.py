@@ -705,9 +705,12 @@ NOTES = """## Where the time went, and what was done
   serializer, OpenSSL's HMAC for the session cookie, precomputed headers, keeping the
   connection in autocommit between requests): 3 to 30 µs each, about 60 µs together, a
   twentieth of a save's worker CPU, within the run-to-run spread. gthread
-  workers: keep-alive lifts the ceiling more than the portal. `synchronous_commit = off`:
-  meets the target (the comparison row), but an answer the person was told was saved could be
-  lost if the database machine failed, so the portal does not use it.
+  workers (2 processes, 2 to 8 threads): with keep-alive the ceiling rises more than the
+  portal; with a connection a request, as here, the ceiling falls by a fifth and the POST
+  does not rise, so the share passes 0.25 only because the ceiling is slower.
+  `synchronous_commit = off`: meets the target (the comparison row), but an answer the
+  person was told was saved could be lost if the database machine failed, so the portal does
+  not use it.
 - **One draft or twenty.** Before, all 20 clients posted into one adult's draft, so each save
   waited for the one before it to let go of the draft's row; that measured the row lock, not
   twenty people, and gave 0.19.
