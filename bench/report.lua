@@ -19,8 +19,10 @@ if people_file then
   end
 end
 
--- wrk's threads take alternate people (thread 0 the 1st, 3rd, ...; thread 1 the 2nd, 4th,
--- ...), so the requests in flight at once are for different people.
+-- wrk's threads take people in turn (with two threads, thread 0 the 1st, 3rd, ...; thread 1
+-- the 2nd, 4th, ...), so the requests in flight at once are for different people. WRK_THREADS
+-- is the -t that bench/run.py gave wrk.
+local stride = tonumber(os.getenv("WRK_THREADS") or "1")
 local threads = 0
 function setup(thread)
   thread:set("first", threads)
@@ -32,7 +34,7 @@ end
 if #people > 0 then
   local turn
   function request()
-    turn = turn and (turn + 2) % #people or first % #people
+    turn = turn and (turn + stride) % #people or first % #people
     local person = people[turn + 1]
     local headers = {Cookie = person.cookie}
     if person.body == "" then return wrk.format("GET", nil, headers, nil) end

@@ -164,7 +164,8 @@ def wrk(
 ) -> dict:
     """wrk's summary. ``people``: (cookie, body) pairs taking turns, one per request; an empty
     body makes a GET."""
-    extra = {"WRK_COOKIE": cookie} if cookie else {}
+    threads = min(2, clients)
+    extra = {"WRK_THREADS": str(threads), **({"WRK_COOKIE": cookie} if cookie else {})}
     if body:
         extra["WRK_BODY"] = body
     listing = None
@@ -176,7 +177,7 @@ def wrk(
         out = subprocess.run(
             [
                 "wrk",
-                f"-t{min(2, clients)}",
+                f"-t{threads}",
                 f"-c{clients}",
                 f"-d{seconds}s",
                 "-s",
