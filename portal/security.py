@@ -9,6 +9,7 @@ from flask_wtf.csrf import generate_csrf
 from itsdangerous import URLSafeTimedSerializer
 
 STATIC_PREFIXES = ("/static/", "/assets/")
+REFERRER_POLICY = "same-origin"
 
 
 def csp_nonce() -> str:
@@ -56,7 +57,10 @@ def set_headers(response):
     headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
-    headers["Referrer-Policy"] = "no-referrer"
+    # Same origin only: Flask-WTF refuses an HTTPS form post without a same-origin Referer
+    # (WTF_CSRF_SSL_STRICT), so "no-referrer" broke every form in production. "same-origin"
+    # never sends a path (which may hold a link secret) to another site.
+    headers["Referrer-Policy"] = REFERRER_POLICY
     headers["Permissions-Policy"] = (
         "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
     )

@@ -23,7 +23,7 @@ def assert_page_headers(response, path: str) -> None:
     assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp, path
     assert "base-uri 'none'" in csp and "form-action 'self'" in csp, path
     assert headers.get("X-Content-Type-Options") == "nosniff", path
-    assert headers.get("Referrer-Policy") == "no-referrer", path
+    assert headers.get("Referrer-Policy") == "same-origin", path
     assert all(p in headers.get("Permissions-Policy", "") for p in PERMISSIONS), path
     # Every page may hold personal data: never stored by a browser or a proxy.
     assert headers.get("Cache-Control") == "no-store", path

@@ -52,10 +52,10 @@ def test_opening_a_link_changes_nothing(client):
     assert client.get_cookie("session") is None or "inv" not in str(client.get_cookie("session"))
 
 
-def test_link_pages_send_no_referrer_and_no_store(client):
+def test_link_pages_send_no_referrer_elsewhere_and_no_store(client):
     path = new_link()
     page = client.get(path)
-    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Referrer-Policy"] == "same-origin"
     assert page.headers["Cache-Control"] == "no-store"
 
 

@@ -41,7 +41,7 @@ def test_csp_has_a_fresh_nonce_and_no_unsafe_inline(client):
 def test_headers_on_every_page(client):
     page = client.get("/")
     assert page.headers["X-Content-Type-Options"] == "nosniff"
-    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Referrer-Policy"] == "same-origin"
     assert "camera=()" in page.headers["Permissions-Policy"]
     assert page.headers["Cache-Control"] == "no-store"
     assert "Strict-Transport-Security" not in page.headers  # not outside production

@@ -37,11 +37,6 @@ from .summary import summary_rows
 from .withdrawal import issue_withdrawal_link, withdrawal_url
 
 
-def _no_referrer(response):
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
 # Starting from a link: generous for a person, tight for anyone trying links at scale.
 LINK_LIMIT = "30 per minute;200 per hour"
 
@@ -308,4 +303,5 @@ def exit_page():
     """Exit this page: forget this browser's session and go somewhere neutral at once.
     Answers already saved stay saved; the person can carry on later from their link."""
     end_session()
-    return _no_referrer(redirect(current_app.config["EXIT_URL"]))
+    # The site-wide Referrer-Policy (same-origin) tells the exit site nothing of this one.
+    return redirect(current_app.config["EXIT_URL"])
