@@ -5,7 +5,9 @@ when a secret is missing or still at its development default, because a guessabl
 anyone forge a session and walk into an adult's answers.
 """
 
+import math
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +22,35 @@ class ConfigError(RuntimeError):
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
+
+
+# A signing key must be as hard to guess as 128 random bits. Its characters' spread is a
+# lower bound a person can check: "a" * 40 scores 0, a key from `secrets.token_urlsafe(32)`
+# about 200, a memorable phrase of 32 characters less than 128.
+KEY_MIN_LENGTH = 32
+KEY_MIN_BITS = 128
+
+
+def key_strength(key: str) -> float:
+    """The key's length times the Shannon entropy of its characters, in bits."""
+    counts = Counter(key)
+    return -sum(n * math.log2(n / len(key)) for n in counts.values())
+
+
+def weak_keys(keys: list[str]) -> bool:
+    return any(
+        key == DEV_SECRET or len(key) < KEY_MIN_LENGTH or key_strength(key) < KEY_MIN_BITS
+        for key in keys
+    )
+
+
+def _switch(name: str, production: bool) -> bool:
+    """An on/off setting that protects people (CSRF, rate limits): tests may turn it off,
+    production may not."""
+    on = _env(name, "1") == "1"
+    if production and not on:
+        raise ConfigError(f"{name} cannot be turned off in production")
+    return on
 
 
 @dataclass(frozen=True)
@@ -69,8 +100,11 @@ class Settings:
             if production:
                 raise ConfigError("SECRET_KEYS must be set in production")
             keys = [DEV_SECRET]
-        if production and (DEV_SECRET in keys or any(len(k) < 32 for k in keys)):
-            raise ConfigError("SECRET_KEYS must be at least 32 characters and not the default")
+        if production and weak_keys(keys):
+            raise ConfigError(
+                "SECRET_KEYS must each be at least 32 random characters, such as "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(32))' prints"
+            )
 
         database_url = _env("DATABASE_URL")
         if not database_url:
@@ -81,6 +115,21 @@ class Settings:
         base_url = _env("PUBLIC_BASE_URL", "http://localhost:5000")
         if production and not base_url.startswith("https://"):
             raise ConfigError("PUBLIC_BASE_URL must be an https:// address in production")
+
+        redis_url = _env("REDIS_URL")
+        if production and not redis_url:
+            # In memory, each worker counts alone: 4 workers let through 4 times the limit.
+            raise ConfigError("REDIS_URL must be set in production, so rate limits hold")
+
+        proxy_hops = _env("PROXY_HOPS")
+        if production and proxy_hops is None:
+            # Behind a proxy with the default 0, every person shares the proxy's address, and
+            # one person's wrong codes would block code entry for everyone.
+            raise ConfigError(
+                "PROXY_HOPS must be set in production: 1 behind one reverse proxy, 0 with none"
+            )
+        if not (proxy_hops or "0").isascii() or not (proxy_hops or "0").isdecimal():
+            raise ConfigError("PROXY_HOPS must be a whole number")
 
         return {
             "PORTAL_ENV": env,
@@ -112,16 +161,16 @@ class Settings:
             "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
             # Signed values always have a maximum age: CSRF tokens live as long as a session.
             "WTF_CSRF_TIME_LIMIT": 12 * 60 * 60,
-            "WTF_CSRF_ENABLED": _env("WTF_CSRF_ENABLED", "1") == "1",
+            "WTF_CSRF_ENABLED": _switch("WTF_CSRF_ENABLED", production),
             "BABEL_DEFAULT_LOCALE": "en",
             "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
             "LANGUAGES": ("en", "cy", "pl"),
             "HSTS": production,
-            "RATELIMIT_STORAGE_URI": _env("REDIS_URL", "memory://"),
-            "RATELIMIT_ENABLED": _env("RATELIMIT_ENABLED", "1") == "1",
+            "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+            "RATELIMIT_ENABLED": _switch("RATELIMIT_ENABLED", production),
             "RATELIMIT_STRATEGY": "moving-window",
             # How many proxies in front of us set X-Forwarded-For; 0 trusts none of it.
-            "PROXY_HOPS": int(_env("PROXY_HOPS", "0")),
+            "PROXY_HOPS": int(proxy_hops or "0"),
             **delivery_settings(production),
         }
 

@@ -8,6 +8,18 @@ from portal.cli import create_case, invite
 from portal.extensions import db
 from portal.models import Invitation, Response
 
+# What production needs set, and nothing more: tests of the production configuration start here.
+PRODUCTION_ENV = {
+    "PORTAL_ENV": "production",
+    "SECRET_KEYS": "kH3vQ9-xT2mLz8RfWc5YbN1oPd7GsJ4uEa6iVq0hKyB",
+    "PUBLIC_BASE_URL": "https://feedback.example.org",
+    "REDIS_URL": "redis://127.0.0.1:6379/14",
+    "PROXY_HOPS": "1",
+    "DELIVERY_PROVIDER": "smtp",
+    "SMTP_HOST": "smtp.example.org",
+    "SMTP_FROM": "noreply@example.org",
+}
+
 CONSENT_AGREE = {
     "decision": "agree",
     "subject_name": "Sam Example",

@@ -1,3 +1,5 @@
+import secrets
+
 import pytest
 
 from portal.config import DEV_SECRET, ConfigError, Settings
@@ -5,15 +7,26 @@ from portal.config import DEV_SECRET, ConfigError, Settings
 
 def _production(monkeypatch, **env):
     monkeypatch.setenv("PORTAL_ENV", "production")
-    for name in ("SECRET_KEYS", "DATABASE_URL", "PUBLIC_BASE_URL"):
+    for name in (
+        "SECRET_KEYS",
+        "DATABASE_URL",
+        "PUBLIC_BASE_URL",
+        "REDIS_URL",
+        "PROXY_HOPS",
+        "WTF_CSRF_ENABLED",
+        "RATELIMIT_ENABLED",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return Settings().as_flask_config
 
 
+KEY = secrets.token_urlsafe(32)
 GOOD = {
-    "SECRET_KEYS": "a" * 40,
+    "SECRET_KEYS": KEY,
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "PROXY_HOPS": "1",
     "DATABASE_URL": "postgresql+psycopg://db/portal",
     "PUBLIC_BASE_URL": "https://feedback.example.org",
     "DELIVERY_PROVIDER": "smtp",
@@ -24,7 +37,13 @@ GOOD = {
 
 def test_production_starts_with_every_secret_set(monkeypatch):
     config = _production(monkeypatch, **GOOD)()
-    assert config["SECRET_KEY"] == "a" * 40 and config["SESSION_COOKIE_SECURE"]
+    assert config["SECRET_KEY"] == KEY and config["SESSION_COOKIE_SECURE"]
+    assert config["RATELIMIT_STORAGE_URI"] == GOOD["REDIS_URL"] and config["PROXY_HOPS"] == 1
+    assert config["WTF_CSRF_ENABLED"] and config["RATELIMIT_ENABLED"]
+
+
+def test_production_may_say_there_is_no_proxy(monkeypatch):
+    assert _production(monkeypatch, **{**GOOD, "PROXY_HOPS": "0"})()["PROXY_HOPS"] == 0
 
 
 @pytest.mark.parametrize(
@@ -35,6 +54,19 @@ def test_production_starts_with_every_secret_set(monkeypatch):
         {"SECRET_KEYS": "short"},
         {"DATABASE_URL": ""},
         {"PUBLIC_BASE_URL": "http://feedback.example.org"},
+        # Limits kept in each worker's memory let through as many times the limit as workers.
+        {"REDIS_URL": ""},
+        # Left at 0 behind a proxy, everyone shares the proxy's address.
+        {"PROXY_HOPS": ""},
+        {"PROXY_HOPS": "²"},
+        {"WTF_CSRF_ENABLED": "0"},
+        {"RATELIMIT_ENABLED": "0"},
+        # Long enough, but guessable: one character, a short alphabet, a phrase.
+        {"SECRET_KEYS": "a" * 40},
+        {"SECRET_KEYS": "ab" * 32},
+        {"SECRET_KEYS": "correct horse battery staple 123"},
+        # Every key counts, the ones that only verify too.
+        {"SECRET_KEYS": f"{KEY},{'b' * 40}"},
     ],
 )
 def test_production_refuses_missing_or_default_secrets(monkeypatch, change):
@@ -43,8 +75,9 @@ def test_production_refuses_missing_or_default_secrets(monkeypatch, change):
 
 
 def test_keys_rotate(monkeypatch):
-    config = _production(monkeypatch, **{**GOOD, "SECRET_KEYS": f"{'n' * 40},{'o' * 40}"})()
-    assert config["SECRET_KEY"] == "n" * 40 and config["SECRET_KEY_FALLBACKS"] == ["o" * 40]
+    new, old = secrets.token_urlsafe(32), secrets.token_hex(32)
+    config = _production(monkeypatch, **{**GOOD, "SECRET_KEYS": f"{new},{old}"})()
+    assert config["SECRET_KEY"] == new and config["SECRET_KEY_FALLBACKS"] == [old]
 
 
 def test_development_needs_nothing(monkeypatch):

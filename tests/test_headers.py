@@ -9,7 +9,7 @@ import pytest
 
 from portal import create_app
 
-from .helpers import CONSENT_AGREE, answer_questions, begin, new_link
+from .helpers import CONSENT_AGREE, PRODUCTION_ENV, answer_questions, begin, new_link
 from .staff_helpers import make_case, make_user, sign_in
 
 PERMISSIONS = ("camera=()", "microphone=()", "geolocation=()")
@@ -79,15 +79,7 @@ def test_static_files_are_cached_but_not_sniffed(client):
 
 @pytest.fixture
 def production_app(monkeypatch, _database):
-    for name, value in {
-        "PORTAL_ENV": "production",
-        "SECRET_KEYS": "p" * 40,
-        "DATABASE_URL": _database,
-        "PUBLIC_BASE_URL": "https://feedback.example.org",
-        "DELIVERY_PROVIDER": "smtp",
-        "SMTP_HOST": "smtp.example.org",
-        "SMTP_FROM": "noreply@example.org",
-    }.items():
+    for name, value in {**PRODUCTION_ENV, "DATABASE_URL": _database}.items():
         monkeypatch.setenv(name, value)
     return create_app()
 

@@ -9,7 +9,7 @@ import pytest
 
 from portal import create_app
 
-from .helpers import CONSENT_AGREE, begin, full_journey, new_link
+from .helpers import CONSENT_AGREE, PRODUCTION_ENV, begin, full_journey, new_link
 
 
 @pytest.fixture
@@ -55,13 +55,8 @@ def test_session_cookie_is_httponly_and_lax(client):
 
 
 def test_production_cookies_are_secure_and_hsts_is_sent(monkeypatch):
-    monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("SECRET_KEYS", "k" * 40)
-    monkeypatch.setenv("DATABASE_URL", "sqlite://")
-    monkeypatch.setenv("PUBLIC_BASE_URL", "https://feedback.example.org")
-    monkeypatch.setenv("DELIVERY_PROVIDER", "smtp")
-    monkeypatch.setenv("SMTP_HOST", "smtp.example.org")
-    monkeypatch.setenv("SMTP_FROM", "noreply@example.org")
+    for name, value in {**PRODUCTION_ENV, "DATABASE_URL": "sqlite://"}.items():
+        monkeypatch.setenv(name, value)
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     with app.test_request_context():

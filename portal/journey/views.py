@@ -36,7 +36,6 @@ from .state import current_draft, end_session, ensure_response, start_session
 from .summary import summary_rows
 from .withdrawal import issue_withdrawal_link, withdrawal_url
 
-
 # Starting from a link: generous for a person, tight for anyone trying links at scale.
 LINK_LIMIT = "30 per minute;200 per hour"
 
