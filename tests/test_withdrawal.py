@@ -1,11 +1,18 @@
 """The adult can stop their information being shared through a link from their confirmation."""
 
+import zlib
+from http.cookies import SimpleCookie
+
+from itsdangerous.encoding import base64_decode
 from sqlalchemy import select
 
+from portal import create_app, links
+from portal.delivery import codes
 from portal.extensions import db
 from portal.models import AuditEvent
 
-from .helpers import begin, full_journey, new_link, response_for
+from .checking_client import CheckingClient
+from .helpers import CONSENT_AGREE, answer_questions, begin, full_journey, new_link, response_for
 
 
 def _withdraw_link(client) -> str:
@@ -59,3 +66,74 @@ def test_unknown_withdrawal_links_get_the_not_working_page(client):
     page = client.get("/w/" + "z" * 22)
     assert page.status_code == 404
     assert page.soup.h1.get_text(strip=True) == "This link is not working"
+
+
+class CookieWatchingClient(CheckingClient):
+    """Keeps every cookie value the server sets, decoded as anyone holding the cookie could:
+    Flask's session cookie is base64 JSON (zlib-compressed when it starts with a dot) and a
+    signature, which proves who wrote it but hides nothing."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        for header in response.headers.getlist("Set-Cookie"):
+            for morsel in SimpleCookie(header).values():
+                self.seen.append(morsel.value)
+                self.seen.append(decode_cookie(morsel.value))
+        return response
+
+
+def decode_cookie(value: str) -> str:
+    compressed = value.startswith(".")
+    payload = base64_decode(value.lstrip(".").split(".", 1)[0])
+    return (zlib.decompress(payload) if compressed else payload).decode()
+
+
+def test_no_cookie_ever_holds_a_link_secret(app):
+    path = new_link()
+    token = path.rsplit("/", 1)[1]
+    code = codes.issue(links.find(token))
+    db.session.commit()
+    client = CookieWatchingClient(app, app.response_class, use_cookies=True)
+    client.seen = []
+
+    client.get(path)
+    assert client.submit("/code", {"code": code}).status_code == 302  # begins from the code
+    begin(client, path)  # and again from the link
+    client.submit("/feedback/who", {"respondent": "adult"})
+    client.submit("/feedback/consent", CONSENT_AGREE)
+    answer_questions(client, {"q1": {"q1": "always", "q1_comment": "Fine"}})
+    client.submit("/feedback/contact", {})
+    assert client.submit("/feedback/check").status_code == 302
+    withdraw = _withdraw_link(client)
+    _withdraw_link(client)  # viewed again, as on a refresh
+    client.get(withdraw)
+    client.submit(withdraw)
+    client.get("/exit")
+
+    secret = withdraw.rsplit("/", 1)[1]
+    assert len(client.seen) > 10 and any('"inv"' in value for value in client.seen)
+    for value in client.seen:
+        for leaked in (token, secret, code, code.replace("-", "")):
+            assert leaked not in value, f"a cookie holds a link secret: {value}"
+
+
+def test_the_link_is_shown_again_after_the_keys_are_rotated(app, client):
+    path = new_link()
+    full_journey(client, path)
+    link = _withdraw_link(client)
+    old = app.config["SECRET_KEYS"]
+    new_key = "a new signing key, at least 32 characters long"
+    rotated = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "PUBLIC_BASE_URL": app.config["PUBLIC_BASE_URL"],
+            "SECRET_KEY": new_key,
+            "SECRET_KEY_FALLBACKS": old,
+            "SECRET_KEYS": [new_key, *old],
+        }
+    )
+    browser = CheckingClient(rotated, rotated.response_class, use_cookies=True)
+    browser.set_cookie("session", client.get_cookie("session").value)
+    with rotated.app_context():
+        page = browser.get("/feedback/confirmation")
+    assert page.soup.select_one("a[href^='/w/']")["href"] == link

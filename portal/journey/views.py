@@ -292,7 +292,7 @@ def confirmation():
         "public/confirmation.html",
         response=response,
         declined=state.decision == "decline",
-        withdraw_url=withdrawal_url(),
+        withdraw_url=withdrawal_url(response),
         sections=summary_rows(response, state, change_links=False),
     )
 

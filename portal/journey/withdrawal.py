@@ -4,13 +4,20 @@ The link is given on the confirmation page after consent was given. Like an invi
 holds a 128-bit secret of which only a hash is kept; opening it changes nothing, and withdrawing
 takes a button press. Withdrawal takes the views out of the meeting view and cancels any
 message not yet sent (portal/delivery/outbox.py does that for every withdrawal, however made).
+
+The secret is derived, not stored: an HMAC under the portal's secret key of the response's id
+and its random reference. The confirmation page works it out again for the session that sent
+the response, so neither the database nor the session cookie (signed, but readable by anyone
+who holds it) ever holds it.
 """
 
 from __future__ import annotations
 
-import secrets
+import base64
+import hashlib
+import hmac
 
-from flask import render_template, session, url_for
+from flask import current_app, render_template, url_for
 from sqlalchemy import select
 
 from ..extensions import db, limiter
@@ -19,20 +26,33 @@ from ..models import Response, utcnow
 from ..models.events import record
 from . import bp
 
-SESSION_KEY = "withdraw"
+
+def _derive(key: str, response: Response) -> str:
+    message = f"withdraw:{response.id}:{response.reference}".encode()
+    mac = hmac.new(key.encode(), message, hashlib.sha256).digest()[:TOKEN_BYTES]
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
 def issue_withdrawal_link(response: Response) -> None:
-    """Give a submitted response whose sharing was agreed its own withdrawal link. The secret
-    is kept only in this browser's session, to show on the confirmation page."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    response.withdraw_token_hash = hash_token(token)
-    session[SESSION_KEY] = token
+    """Give a submitted response whose sharing was agreed its own withdrawal link, of which
+    only the hash is kept."""
+    response.withdraw_token_hash = hash_token(
+        _derive(current_app.config["SECRET_KEYS"][0], response)
+    )
 
 
-def withdrawal_url() -> str | None:
-    token = session.get(SESSION_KEY)
-    return url_for("journey.withdraw", token=token, _external=False) if token else None
+def withdrawal_url(response: Response) -> str | None:
+    """The response's withdrawal link, worked out again. Only for the session that sent the
+    response (the caller checks). After a key rotation the key that made it is found by its
+    hash; once that key is retired the link still works but can no longer be shown."""
+    stored = response.withdraw_token_hash
+    if stored is None:
+        return None
+    for key in current_app.config["SECRET_KEYS"]:
+        token = _derive(key, response)
+        if hmac.compare_digest(hash_token(token), stored):
+            return url_for("journey.withdraw", token=token)
+    return None
 
 
 def _find(token: str) -> Response | None:
