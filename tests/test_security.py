@@ -9,7 +9,7 @@ import pytest
 
 from portal import create_app
 
-from .helpers import CONSENT_AGREE, PRODUCTION_ENV, begin, full_journey, new_link
+from .helpers import CONSENT_AGREE, PRODUCTION_ENV, begin, full_journey, new_link, response_for
 
 
 @pytest.fixture
@@ -72,6 +72,38 @@ def test_exit_this_page_ends_the_session(client, app):
     left = client.get("/exit")
     assert left.status_code == 302 and left.headers["Location"] == app.config["EXIT_URL"]
     assert client.get("/feedback/who").status_code == 403
+
+
+def test_exit_this_page_ends_the_session_on_the_server_and_keeps_the_answers(client, app):
+    path = new_link()
+    begin(client, path)
+    client.submit("/feedback/who", {"respondent": "adult"})
+    client.submit("/feedback/consent", CONSENT_AGREE)
+    client.submit("/feedback/q1", {"q1": "always", "q1_comment": "Kept"})
+    copied = client.get_cookie("session").value  # e.g. taken from the browser before leaving
+    client.get("/exit")
+
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    for page in ("/feedback/who", "/feedback/q2", "/feedback/check"):
+        ended = thief.get(page)
+        assert ended.status_code == 403, page
+        assert ended.soup.h1.get_text(strip=True) == "Your session has ended"
+
+    response = response_for(path)
+    assert response.respondent == "adult" and response.consent.decision == "agree"
+    assert response.answer("q1").codes == "always" and response.answer("q1").comment == "Kept"
+    resumed = begin(client, path)  # the person can carry on from their link
+    assert resumed.headers["Location"].endswith("/feedback/q2")
+
+
+def test_exit_from_an_ended_session_leaves_the_live_one_alone(client, app):
+    path = new_link()
+    begin(client, path)
+    other = app.test_client()
+    begin(other, path)  # began again elsewhere: the first browser's session has ended
+    client.get("/exit")
+    assert other.get("/feedback/who").status_code == 200
 
 
 def test_every_public_page_offers_exit_this_page(client):

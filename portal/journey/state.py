@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import session
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from ..database import Prepared, run
@@ -38,6 +38,18 @@ def start_session(invitation: Invitation, generation: int) -> None:
 
 
 def end_session() -> None:
+    """Forget this browser's session and end it on the server too, as beginning again does: the
+    generation moves on, so a copy of the cookie stops working. Only the live session moves it,
+    so an old copy cannot end the session someone is using now."""
+    ids = session_ids()
+    if ids is not None:
+        inv_id, generation = ids
+        db.session.execute(
+            update(Invitation)
+            .where(Invitation.id == inv_id, Invitation.session_generation == generation)
+            .values(session_generation=generation + 1)
+        )
+        db.session.commit()
     session.clear()
 
 

@@ -299,8 +299,12 @@ def confirmation():
 
 @bp.get("/exit")
 def exit_page():
-    """Exit this page: forget this browser's session and go somewhere neutral at once.
+    """Exit this page: end this browser's session and go somewhere neutral at once.
     Answers already saved stay saved; the person can carry on later from their link."""
+    # A GET that changes state, on purpose: GOV.UK's Exit this page is a link (its script goes
+    # to the href, also on Shift pressed three times), so it cannot be a form POST. Ending one's
+    # own session is a sign-out, the accepted exception; the worst another site can do with it
+    # is end a session, and the answers stay saved.
     end_session()
     # The site-wide Referrer-Policy (same-origin) tells the exit site nothing of this one.
     return redirect(current_app.config["EXIT_URL"])
