@@ -15,5 +15,6 @@ graceful_timeout = 20
 forwarded_allow_ips = "*" if os.environ.get("PROXY_HOPS", "0") != "0" else "127.0.0.1"
 accesslog = "-"
 errorlog = "-"
-# Method, path, status, size and time: no referrer, user agent or address.
-access_log_format = '"%(r)s" %(s)s %(B)s %(M)sms'
+# Method, path, status, size, time and the request's reference (portal/logs.py): no referrer,
+# user agent or address.
+access_log_format = '"%(r)s" %(s)s %(B)s %(M)sms %({x-request-id}o)s'

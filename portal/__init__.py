@@ -49,7 +49,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    logs.install()
+    logs.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -68,9 +68,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     static_files.init_app(app)
     easy_read.init_app(app)
 
+    from .health import bp as health_bp
     from .journey import bp as journey_bp
     from .pages import bp as pages_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(journey_bp)
     app.register_blueprint(pages_bp)
 

@@ -218,6 +218,16 @@ PAGES: dict[str, dict[str, tuple[Block, ...]]] = {
             ),
         ),
     },
+    "413": {
+        "body": (
+            Block(
+                "write_,_to",
+                _l("You sent us too much at once."),
+                _l("Did you write a long answer? Make it shorter."),
+                _l("Then go back and try again."),
+            ),
+        ),
+    },
     "429": {
         "body": (
             Block(
@@ -236,6 +246,7 @@ PAGES: dict[str, dict[str, tuple[Block, ...]]] = {
                 _l("We kept the answers you saved."),
             ),
         ),
+        "reference": (_l("Tell us this code if you contact us:"),),
     },
     "session_expired": {
         "body": (
