@@ -19,6 +19,37 @@ from portal.extensions import db  # noqa: E402
 from .checking_client import CheckingClient  # noqa: E402
 
 
+# What these tests do not depend on which database the suite runs on: pages in a browser,
+# wording, pure rules, settings, the production deployment and the fault tests (each makes the
+# databases it needs). .ci/run runs them in its first pass only (-m "not engine_independent").
+ENGINE_INDEPENDENT = (
+    "browser/",
+    "production/",
+    "test_config.py",
+    "test_easy_read.py",
+    "test_faults.py",
+    "test_limits.py",
+    "test_requests.py",
+    "test_runner.py",
+    "test_static.py",
+    "test_translations.py",
+)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "engine_independent: the same on SQLite and PostgreSQL, so run once in CI"
+    )
+
+
+def pytest_collection_modifyitems(items):
+    tests = Path(__file__).parent
+    for item in items:
+        where = item.path.relative_to(tests).as_posix()
+        if where.startswith(ENGINE_INDEPENDENT):
+            item.add_marker(pytest.mark.engine_independent)
+
+
 def _database_url(tmp: Path) -> str:
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.db'}"
 
