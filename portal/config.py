@@ -171,6 +171,15 @@ class Settings:
             "RATELIMIT_STRATEGY": "moving-window",
             # How many proxies in front of us set X-Forwarded-For; 0 trusts none of it.
             "PROXY_HOPS": int(proxy_hops or "0"),
+            # Request bodies are refused with a 413 before they are read. The largest real form
+            # is the staff case form: nine 2,000-character boxes in 4-byte characters, sent
+            # percent-encoded (12 bytes a character), come to about 230 KB; a question page to
+            # 24 KB. 1 MiB leaves four times that, and is nginx's client_max_body_size 1m.
+            "MAX_CONTENT_LENGTH": 1024 * 1024,
+            # Multipart only (no form here uses it): the longest field is a 3,000-character
+            # letter paragraph (12 KB in 4-byte characters); the most parts, about 40 (case form).
+            "MAX_FORM_MEMORY_SIZE": 64 * 1024,
+            "MAX_FORM_PARTS": 200,
             **delivery_settings(production),
         }
 

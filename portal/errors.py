@@ -25,6 +25,12 @@ def init_app(app: Flask) -> None:
     def not_allowed(error):
         return render_template("errors/404.html"), 405
 
+    @app.errorhandler(413)
+    def too_large(error):
+        # Raised when the body is first touched (the CSRF check, before any view), so an
+        # oversized POST gets this page, not "page has expired".
+        return render_template("errors/413.html"), 413
+
     @app.errorhandler(429)
     def too_many(error):
         return render_template("errors/429.html"), 429

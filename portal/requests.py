@@ -1,4 +1,5 @@
-"""The request class: form and query-string values arrive already cleaned of control characters.
+"""The request class: form and query-string values arrive already cleaned of control characters,
+and a body over MAX_CONTENT_LENGTH is refused (413) rather than read in part.
 
 Whatever a form or a filter does with a value (validate it, store it, query with it, show it
 again with an error, or quote it in a message about an invalid choice), it never carries a
@@ -34,7 +35,21 @@ def _cleaned(raw) -> ImmutableMultiDict:
 class CleanRequest(Request):
     @cached_property
     def form(self) -> ImmutableMultiDict:
-        return _cleaned(super().form)
+        form = super().form
+        self._refuse_cut_short()
+        return _cleaned(form)
+
+    def get_data(self, *args, **kwargs):
+        data = super().get_data(*args, **kwargs)
+        self._refuse_cut_short()
+        return data
+
+    def _refuse_cut_short(self) -> None:
+        """A body sent without a Content-Length (chunked) is read only up to
+        MAX_CONTENT_LENGTH, and Werkzeug then parses what it read as if it were all. Reading one
+        byte more raises its 413 if the body went on, so a cut-short body is never used."""
+        if self.content_length is None:
+            self.stream.read(1)
 
     @cached_property
     def args(self) -> ImmutableMultiDict:

@@ -421,3 +421,58 @@ def test_a_forged_host_header_does_not_change_the_links_in_messages(app, client)
     fresh_session()
     for message in db.session.scalars(select(OutboxMessage)):
         assert "evil.example" not in (message.body or "") + (message.letter_html or "")
+
+
+# --- Delivery receipts: any JSON body ------------------------------------------------------------
+
+RECEIPTS = "/delivery/notify/receipts"
+NOT_RECEIPTS = (
+    [],
+    ["delivered"],
+    "delivered",
+    3,
+    1.5,
+    True,
+    None,
+    {},
+    {"reference": 1, "status": "delivered"},
+    {"reference": ["r"], "status": "delivered"},
+    {"reference": "r", "status": {"code": "delivered"}},
+    {"reference": "r" * 1_000, "status": "delivered"},
+    {"reference": "r", "status": "s" * 1_000},
+    {"reference": "r", "status": "delivered", "id": 5},
+    {"reference": "r", "status": "delivered", "id": ["x"]},
+    {"reference": "r", "status": "delivered", "id": "x" * 1_000},  # 200 in the table
+)
+
+
+@pytest.fixture
+def sent_message(app):
+    from .delivery_support import CALLBACK_TOKEN, invite, participant
+
+    app.config["NOTIFY_CALLBACK_TOKEN"] = CALLBACK_TOKEN
+    invitation, token = invite(participant("email"))
+    message = delivery.queue_invitation(invitation, token, actor="test")
+    message.status = "sent"
+    db.session.commit()
+    return message.id, message.reference, {"Authorization": f"Bearer {CALLBACK_TOKEN}"}
+
+
+@pytest.mark.parametrize("body", NOT_RECEIPTS)
+def test_a_receipt_that_is_not_an_object_of_short_strings_is_refused(client, sent_message, body):
+    message_id, reference, auth_header = sent_message
+    if isinstance(body, dict) and body.get("reference") == "r":
+        body = {**body, "reference": reference}  # a real message, so only the shape is wrong
+    answer = client.post(RECEIPTS, json=body, headers=auth_header)
+    assert answer.status_code == 400, answer.status_code
+    db.session.rollback()
+    message = db.session.get(OutboxMessage, message_id)
+    assert (message.status, message.provider_id) == ("sent", None)
+
+
+def test_a_well_formed_receipt_is_applied(client, sent_message):
+    message_id, reference, auth_header = sent_message
+    body = {"id": None, "reference": reference, "status": "delivered", "template_version": 1}
+    assert client.post(RECEIPTS, json=body, headers=auth_header).status_code == 200
+    db.session.rollback()
+    assert db.session.get(OutboxMessage, message_id).status == "delivered"

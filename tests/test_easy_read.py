@@ -360,6 +360,13 @@ def test_service_pages_in_easy_read(client, app):
     expired = client.post("/feedback/who", data={"respondent": "adult"})  # no CSRF token
     assert expired.status_code == 400
     assert "This page was too old" in assert_easy_read_page(expired).get_text()
+    too_large = client.post(
+        "/preferences",
+        data="a" * (app.config["MAX_CONTENT_LENGTH"] + 1),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert too_large.status_code == 413
+    assert "You sent us too much at once." in assert_easy_read_page(too_large).get_text()
     client.get("/exit")
     with client.session_transaction() as session:
         session["format"] = EASY_READ

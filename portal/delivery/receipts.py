@@ -30,6 +30,12 @@ FAILURES = {
     "cancelled": ("permanent", "The letter was cancelled in GOV.UK Notify"),
 }
 DELIVERED = ("delivered", "received")  # "received": the letter has been posted
+# A receipt is a few hundred bytes of JSON; anything much larger is refused (413) unread.
+RECEIPT_MAX_BYTES = 16 * 1024
+# The fields read, each a string no longer than the column it is compared with or kept in
+# (Notify's ids and our references are 36-character UUIDs); "id" may be missing or null.
+REQUIRED = {"reference": OutboxMessage.reference.type.length, "status": 40}
+OPTIONAL = {"id": OutboxMessage.provider_id.type.length}
 
 
 def _authorised() -> bool:
@@ -45,10 +51,11 @@ def _authorised() -> bool:
 def notify_receipt():
     if not _authorised():
         return jsonify(error="unauthorised"), 401
-    data = request.get_json(silent=True) or {}
-    reference, status = data.get("reference"), data.get("status")
-    if not isinstance(reference, str) or not isinstance(status, str):
-        return jsonify(error="reference and status are needed"), 400
+    request.max_content_length = RECEIPT_MAX_BYTES
+    data = request.get_json(silent=True)
+    if not well_formed(data):
+        return jsonify(error="a JSON object with reference and status strings is needed"), 400
+    reference, status = data["reference"], data["status"]
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.reference == reference))
     if message is None:
         return jsonify(result="unknown reference"), 200  # not ours: do not make Notify retry
@@ -56,6 +63,19 @@ def notify_receipt():
     db.session.commit()
     log.info("outbox message %s: receipt %s", message.id, status)
     return jsonify(result="ok"), 200
+
+
+def well_formed(data) -> bool:
+    """A JSON object whose fields read here are strings of bounded length."""
+    if not isinstance(data, dict):
+        return False
+
+    def fits(value, limit: int) -> bool:
+        return isinstance(value, str) and len(value) <= limit
+
+    return all(fits(data.get(name), limit) for name, limit in REQUIRED.items()) and all(
+        data.get(name) is None or fits(data[name], limit) for name, limit in OPTIONAL.items()
+    )
 
 
 def apply_receipt(message: OutboxMessage, status: str, notify_id: str | None = None) -> None:
