@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import languages
+
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "development-only-secret-key-change-me"  # noqa: S105 - refused in production
 
@@ -164,7 +166,7 @@ class Settings:
             "WTF_CSRF_ENABLED": _switch("WTF_CSRF_ENABLED", production),
             "BABEL_DEFAULT_LOCALE": "en",
             "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
-            "LANGUAGES": ("en", "cy", "pl"),
+            "LANGUAGES": languages.CODES,
             "HSTS": production,
             "RATELIMIT_STORAGE_URI": redis_url or "memory://",
             "RATELIMIT_ENABLED": _switch("RATELIMIT_ENABLED", production),

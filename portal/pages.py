@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 from flask import Blueprint, current_app, render_template
 from flask_babel import format_date
 
-from .templating import LANGUAGE_NAMES
+from .languages import OWN_NAMES
 from .wording import is_easy_read
 
 bp = Blueprint("pages", __name__)
@@ -59,8 +59,8 @@ def accessibility():
     languages = current_app.config["LANGUAGES"]
     return render_template(
         "public/accessibility.html",
-        languages=[LANGUAGE_NAMES[code] for code in languages],
-        untranslated=[LANGUAGE_NAMES[code] for code in languages if not _translated(code)],
+        languages=[OWN_NAMES[code] for code in languages],
+        untranslated=[OWN_NAMES[code] for code in languages if not _translated(code)],
         reviewed=format_date(STATEMENT_REVIEWED, "long"),
     )
 

@@ -7,10 +7,8 @@ from flask import Flask, request, url_for
 from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 
+from .languages import OWN_NAMES
 from .wording import say
-
-# Each language's own name for itself, as language switchers show them.
-LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg", "pl": "Polski"}
 
 
 def footer_links() -> list[dict]:
@@ -83,5 +81,5 @@ def init_app(app: Flask) -> None:
             "footer_links": footer_links,
             "here": here,
             "character_count": character_count,
-            "language_names": [(code, LANGUAGE_NAMES[code]) for code in app.config["LANGUAGES"]],
+            "language_names": [(code, OWN_NAMES[code]) for code in app.config["LANGUAGES"]],
         }
