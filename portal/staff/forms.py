@@ -31,6 +31,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..journey.forms import clean_text
+from ..languages import STAFF_LABELS
 from ..models.cases import ABUSE_TYPES, CASE_STATUSES, CHANNELS, OUTCOMES_MET
 from ..models.staff import ROLES
 from .auth import PASSWORD_MAX, PASSWORD_MIN
@@ -68,7 +69,7 @@ ROLE_LABELS = {
 }
 CHANNEL_LABELS = {"email": _l("Email"), "text": _l("Text message"), "letter": _l("Letter")}
 FORMAT_LABELS = {"standard": _l("Standard"), "easy_read": _l("Easy Read")}
-LANGUAGE_LABELS = {"en": _l("English"), "cy": _l("Welsh (Cymraeg)"), "pl": _l("Polish (Polski)")}
+LANGUAGE_LABELS = STAFF_LABELS
 METHOD_LABELS = {"phone": _l("By phone"), "visit": _l("In person, on a visit")}
 WITHDRAWN_VIA_LABELS = {"phone": _l("By phone"), "letter": _l("By letter")}
 RESPONDENT_LABELS = {
