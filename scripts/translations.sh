@@ -8,8 +8,8 @@
 #   scripts/translations.sh init LANG       start a new language's catalog from messages.pot
 #
 # Adding a language: `scripts/translations.sh init xx`, translate translations/xx/LC_MESSAGES/
-# messages.po, add "xx" to LANGUAGES in portal/config.py (and its own name to LANGUAGE_NAMES in
-# portal/templating.py). tests/test_translations.py then checks it like every other language.
+# messages.po, and add its one line to LANGUAGES in portal/languages.py.
+# tests/test_translations.py then checks it like every other language.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL=${PYBABEL:-.venv/bin/pybabel}
@@ -44,5 +44,5 @@ case "${1:-all}" in
     "$PYBABEL" init -i "$POT" -d translations -l "$2"
     ;;
   all) extract; update; compile ;;
-  *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,12p' "$0" >&2; exit 2 ;;
 esac
