@@ -1,20 +1,23 @@
-"""Staff sign-in: passwords, TOTP (and its replay), lockout, timeouts, sign-out and CSRF."""
+"""Staff sign-in: passwords, TOTP (and its replay), waits after failures, timeouts, sign-out
+and CSRF."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pyotp
+import pytest
 import time_machine
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import AuditEvent, StaffSession, StaffUser, utcnow
-from portal.staff import auth
+from portal.models import AuditEvent, SignInThrottle, StaffSession, StaffUser, utcnow
 
 from .staff_helpers import PASSWORD, code_for, fresh_session, make_user, sign_in
 
 PROBLEM = "The email address, password or security code is not right"
+WAIT = "Wait {} before trying again"
 
 
 def _attempt(client, email, password, code):
@@ -36,14 +39,14 @@ def test_every_failure_gives_the_same_message(client, app):
     user = make_user("coordinator")
     other = make_user("facilitator")
     fresh_session()
-    other.locked_at = utcnow()
+    other.active = False
     db.session.commit()
     attempts = [
         ("nobody@example.org", PASSWORD, code_for(user)),  # unknown email
         (user.email, "wrong password here", code_for(user)),  # wrong password
         (user.email, PASSWORD, "000000"),  # wrong code
         (user.email, PASSWORD, ""),  # no code
-        (other.email, PASSWORD, code_for(other)),  # locked account, all correct
+        (other.email, PASSWORD, code_for(other)),  # deactivated account, all correct
     ]
     messages = set()
     for email, password, code in attempts:
@@ -54,18 +57,65 @@ def test_every_failure_gives_the_same_message(client, app):
     assert len(messages) == 1 and PROBLEM in messages.pop()
 
 
-def test_ten_failures_lock_the_account(client, app):
+def _error(response) -> str:
+    return response.soup.select_one(".govuk-error-summary__list").get_text(" ", strip=True)
+
+
+def test_after_five_failures_each_try_waits_longer_up_to_15_minutes(client, app, monkeypatch):
     user = make_user("coordinator")
-    for _ in range(10):
-        _attempt(client, user.email, "not the password", code_for(user))
+    monkeypatch.setattr(time, "sleep", lambda _seconds: pytest.fail("a worker slept"))
+    with time_machine.travel(utcnow(), tick=False) as traveller:
+        for _ in range(4):
+            assert PROBLEM in _error(_attempt(client, user.email, "not the password", ""))
+        fifth = _attempt(client, user.email, "not the password", "")
+        assert fifth.status_code == 429 and WAIT.format("1 minute") in _error(fifth)
+        wait = 1
+        for longer in (2, 4, 8, 15, 15):
+            traveller.shift(timedelta(minutes=wait) / 2)
+            # Too soon: refused without being checked, even when everything is right.
+            early = _attempt(client, user.email, PASSWORD, code_for(user))
+            assert early.status_code == 429 and early.headers["Retry-After"] == str(wait * 30)
+            traveller.shift(timedelta(minutes=wait) / 2)
+            failed = _attempt(client, user.email, "not the password", "")
+            assert failed.status_code == 429
+            assert WAIT.format(f"{longer} minutes") in _error(failed)
+            wait = longer
+        assert client.get("/staff/cases").status_code == 303  # never signed in
+        # Once the wait is over the right details work: nobody is locked out for long.
+        traveller.shift(timedelta(minutes=wait))
+        assert _attempt(client, user.email, PASSWORD, code_for(user)).status_code == 303
+        # And the count starts again.
+        client.submit("/staff/sign-out")
+        assert _attempt(client, user.email, "not the password", "").status_code == 200
+
+
+def test_the_wait_does_not_say_whether_the_account_exists(client, app):
+    user = make_user("coordinator")
+    pages = {}
+    with time_machine.travel(utcnow(), tick=False):
+        for email in (user.email, "nobody@example.org"):
+            for _ in range(5):
+                _attempt(client, email, "not the password", "")
+            page = _attempt(client, email, PASSWORD, code_for(user))
+            pages[email] = (page.status_code, page.headers["Retry-After"], _error(page))
+    assert pages[user.email] == pages["nobody@example.org"]
+    assert pages[user.email][0] == 429
     fresh_session()
-    user = db.session.get(StaffUser, user.id)
-    assert user.locked_at is not None and user.failed_attempts == 10
-    # Now even the right password and code are refused, with the same message.
-    response = _attempt(client, user.email, PASSWORD, code_for(user))
-    assert response.status_code == 200 and PROBLEM in response.get_data(as_text=True)
-    fresh_session()
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "staff_locked"))
+    assert user.email not in str(db.session.scalars(select(SignInThrottle.key_hash)).all())
+
+
+def test_an_address_is_limited_on_failures_only(client, app):
+    """Many people in one office share an address: their sign-ins never use up its limit, but
+    an address trying many accounts is stopped."""
+    app.config["STAFF_REQUIRE_TOTP"] = False
+    user = make_user("coordinator", totp=False)
+    for _ in range(25):
+        assert _attempt(client, user.email, PASSWORD, "").status_code == 303
+    for n in range(20):
+        assert _attempt(client, f"person{n}@example.org", PASSWORD, "").status_code == 200
+    limited = _attempt(client, user.email, PASSWORD, "")
+    assert limited.status_code == 429
+    assert limited.soup.h1.get_text(strip=True) == "Sorry, there have been too many attempts"
 
 
 def test_a_used_code_cannot_be_used_again(client, app):
@@ -211,4 +261,3 @@ def test_sign_in_and_failures_are_in_the_audit_log(client, app):
     fresh_session()
     actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert actions[:2] == ["staff_sign_in_failed", "staff_signed_in"]
-    assert auth.MAX_FAILED_ATTEMPTS == 10

@@ -5,7 +5,7 @@ from .cases import AuditCase, Participant
 from .events import AuditEvent
 from .journey import Answer, ConsentRecord, Invitation, Response
 from .outbox import InvitationCode, OutboxMessage
-from .staff import SafeguardingConcern, StaffSession, StaffUser
+from .staff import SafeguardingConcern, SignInThrottle, StaffSession, StaffUser
 
 __all__ = [
     "Answer",
@@ -18,6 +18,7 @@ __all__ = [
     "Participant",
     "Response",
     "SafeguardingConcern",
+    "SignInThrottle",
     "StaffSession",
     "StaffUser",
     "utcnow",

@@ -29,8 +29,6 @@ class StaffUser(db.Model):
     totp_confirmed: Mapped[bool] = mapped_column(default=False)
     # The last TOTP time step accepted: a code for that step or an earlier one is refused.
     totp_last_step: Mapped[int | None] = mapped_column()
-    failed_attempts: Mapped[int] = mapped_column(default=0)
-    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     setup_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     setup_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -45,7 +43,7 @@ class StaffUser(db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.active and self.locked_at is None
+        return self.active
 
     def get_id(self) -> str:
         return str(self.id)
@@ -57,6 +55,19 @@ class StaffUser(db.Model):
     @property
     def label(self) -> str:
         return self.name or self.email
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins with one email address, whether or not it has an account (so a wait says
+    nothing about which do), named by an HMAC of the address: portal/staff/auth.py makes each
+    try after a few failures wait longer. A row is forgotten a day after its last failure."""
+
+    __tablename__ = "sign_in_throttle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class StaffSession(db.Model):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..extensions import db, limiter
@@ -13,8 +16,9 @@ from . import access, auth, bp
 from .forms import ActionForm, SetUpForm, SignInForm
 
 ALL_STAFF = ("admin", "coordinator", "facilitator")
-# Per address, on POST only. Above the account lockout (10 failures), so a person who mistypes
-# sees the lockout message, yet an address trying many accounts is stopped (429 page).
+# Per address, counting failed sign-ins only: everyone in an office may share one address, and
+# their sign-ins must not use up its limit; an address trying many accounts is stopped (429
+# page). Each email address also waits longer after each failure (auth.py).
 SIGN_IN_LIMIT = "20 per minute;100 per hour"
 
 
@@ -23,24 +27,38 @@ def home_for(user) -> str:
 
 
 def sign_in_problem() -> str:
-    return _(
-        "The email address, password or security code is not right, or the account is "
-        "locked. Check them and try again. After 10 tries the account locks: an "
-        "administrator can unlock it."
+    return _("The email address, password or security code is not right. Check them and try again.")
+
+
+def wait_message(minutes: int) -> str:
+    # The same whether or not the address has an account.
+    return ngettext(
+        "There have been too many tries to sign in with this email address. Wait %(num)d "
+        "minute before trying again.",
+        "There have been too many tries to sign in with this email address. Wait %(num)d "
+        "minutes before trying again.",
+        minutes,
     )
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"], deduct_when=lambda r: r.status_code != 303)
 @access(public=True)
 def sign_in():
     form = SignInForm()
     notice = session.pop(auth.NOTICE_KEY, None) if request.method == "GET" else None
+    status, headers = 200, {}
     if form.validate_on_submit():
-        user = auth.authenticate(form.email.data, form.password.data, form.code.data)
+        outcome = auth.authenticate(form.email.data, form.password.data, form.code.data)
+        user = outcome.user
         if user is None:
             db.session.commit()  # the failed attempt counts
-            form.email.errors.append(sign_in_problem())
+            if outcome.wait is None:
+                form.email.errors.append(sign_in_problem())
+            else:
+                seconds = math.ceil(outcome.wait.total_seconds())
+                form.email.errors.append(wait_message(math.ceil(seconds / 60)))
+                status, headers = 429, {"Retry-After": str(seconds)}
         else:
             auth.start_session(user)
             db.session.commit()
@@ -48,12 +66,13 @@ def sign_in():
             if not target.startswith("/staff/") or target.startswith("/staff/sign-in"):
                 target = home_for(user)
             return redirect(target, 303)
-    return render_template(
+    page = render_template(
         "staff/sign_in.html",
         form=form,
         notice=notice,
         totp_optional=not current_app.config["STAFF_REQUIRE_TOTP"],
     )
+    return page, status, headers
 
 
 @bp.post("/sign-out")

@@ -61,17 +61,6 @@ def account_reset(user_id: int):
     return render_template("staff/account_link.html", user=user, link=link, reset=True)
 
 
-@bp.post("/accounts/<int:user_id>/unlock")
-@access(*ADMIN)
-def account_unlock(user_id: int):
-    user = _user(user_id)
-    user.locked_at = None
-    user.failed_attempts = 0
-    audit("staff_unlocked", detail=user.actor)
-    db.session.commit()
-    return redirect(url_for("staff.accounts"), 303)
-
-
 @bp.post("/accounts/<int:user_id>/deactivate")
 @access(*ADMIN)
 def account_deactivate(user_id: int):

@@ -1,5 +1,12 @@
-"""Staff sign-in: argon2id passwords, TOTP codes that cannot be replayed, lockout after ten
+"""Staff sign-in: argon2id passwords, TOTP codes that cannot be replayed, growing waits after
 failures, and server-side sessions with an idle and an absolute time limit.
+
+Failures slow an email address down rather than lock it (NCSC's advice): a lock would let
+anyone who knows a colleague's address keep them out. After FREE_FAILURES, each try must wait
+1, 2, 4, 8, then 15 minutes after the last failure; a try during the wait is refused unchecked,
+even with the right details, so guessing goes no faster, and the real person gets in once it
+ends. Unknown addresses are counted the same way, so a wait says nothing about which exist.
+The wait is a time in the database, never a sleeping worker.
 
 argon2-cffi's PasswordHasher uses argon2id with OWASP-recommended parameters by default and
 tells us when a stored hash needs upgrading; pyotp implements RFC 6238 TOTP as authenticator
@@ -9,7 +16,9 @@ apps do; segno draws the set-up QR code as SVG with no image library.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pyotp
@@ -18,12 +27,15 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app, g, session
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
-from ..models import StaffSession, StaffUser, utcnow
+from ..models import SignInThrottle, StaffSession, StaffUser, utcnow
 from ..models.events import record
 
-MAX_FAILED_ATTEMPTS = 10
+FREE_FAILURES = 5
+LONGEST_WAIT = timedelta(minutes=15)
+FORGET_FAILURES_AFTER = timedelta(days=1)
 IDLE_TIMEOUT = timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = timedelta(hours=12)
 WARN_BEFORE = timedelta(minutes=2)
@@ -90,7 +102,8 @@ def qr_code_data_uri(user: StaffUser) -> str:
 def matching_step(secret: str, code: str, now: datetime | None = None) -> int | None:
     """The time step a code belongs to (this one or either neighbour, for clock drift)."""
     code = "".join((code or "").split())
-    if not secret or len(code) != 6 or not code.isdigit():
+    # ASCII only: "²²²²²²" passes isdigit() and compare_digest() refuses non-ASCII strings.
+    if not secret or len(code) != 6 or not (code.isascii() and code.isdigit()):
         return None
     totp = pyotp.TOTP(secret)
     when = (now or utcnow()).timestamp()
@@ -127,40 +140,73 @@ def find_user(email: str) -> StaffUser | None:
     return db.session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
 
 
-def authenticate(email: str, password: str, code: str) -> StaffUser | None:
-    """The user, if every part was right and the account may sign in; otherwise None, and the
-    caller shows one message whatever was wrong."""
-    user = find_user(email)
-    password_ok = _password_ok(user, password)
-    if user is None:
+def wait_after(failures: int) -> timedelta:
+    """How long the next try must wait after this many failures in a row."""
+    if failures < FREE_FAILURES:
+        return timedelta(0)
+    return min(timedelta(minutes=2 ** min(failures - FREE_FAILURES, 4)), LONGEST_WAIT)
+
+
+def _throttle(email: str, now: datetime) -> SignInThrottle:
+    """The address's failure count, locked until the caller commits, so tries at the same
+    moment take turns and each sees the failures before it. Named by an HMAC, so the table
+    holds no email address (new keys start every count again)."""
+    key = current_app.config["SECRET_KEYS"][0]
+    name = hmac.new(key.encode(), f"sign-in:{normalise_email(email)}".encode(), hashlib.sha256)
+    db.session.execute(
+        delete(SignInThrottle).where(SignInThrottle.last_failed_at < now - FORGET_FAILURES_AFTER)
+    )
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(SignInThrottle)
+        .values(key_hash=name.hexdigest(), failures=0)
+        .on_conflict_do_nothing(index_elements=["key_hash"])
+    )
+    return db.session.scalars(
+        select(SignInThrottle)
+        .where(SignInThrottle.key_hash == name.hexdigest())
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _waiting(throttle: SignInThrottle, now: datetime) -> timedelta | None:
+    if throttle.last_failed_at is None:
         return None
-    usable = user.active and user.locked_at is None
-    needs_code = user.totp_confirmed or totp_required()
-    ok = usable and password_ok
-    if ok and needs_code:
+    left = throttle.last_failed_at + wait_after(throttle.failures) - now
+    return left if left > timedelta(0) else None
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """What a try came to: the user if every part was right, or how long to wait, if at all."""
+
+    user: StaffUser | None = None
+    wait: timedelta | None = None
+
+
+def authenticate(email: str, password: str, code: str) -> SignIn:
+    """Check a try. On failure the caller shows one message whatever was wrong (or the wait),
+    and commits, so the failure counts."""
+    now = utcnow()
+    throttle = _throttle(email, now)
+    wait = _waiting(throttle, now)
+    if wait is not None:
+        return SignIn(wait=wait)
+    user = find_user(email)
+    ok = _password_ok(user, password) and user is not None and user.active
+    if ok and (user.totp_confirmed or totp_required()):
         ok = user.totp_confirmed and use_code(user, code)
     if not ok:
-        _failed(user)
-        return None
-    user.failed_attempts = 0
-    user.last_sign_in_at = utcnow()
+        throttle.failures += 1
+        throttle.last_failed_at = now
+        if user is not None:
+            record("staff_sign_in_failed", actor=user.actor)
+        return SignIn(wait=_waiting(throttle, now))
+    db.session.delete(throttle)
+    user.last_sign_in_at = now
     record("staff_signed_in", actor=user.actor)
-    return user
-
-
-def _failed(user: StaffUser) -> None:
-    db.session.execute(
-        update(StaffUser)
-        .where(StaffUser.id == user.id)
-        .values(failed_attempts=StaffUser.failed_attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(user, ["failed_attempts", "locked_at"])
-    record("staff_sign_in_failed", actor=user.actor)
-    if user.failed_attempts >= MAX_FAILED_ATTEMPTS and user.locked_at is None:
-        user.locked_at = utcnow()
-        record("staff_locked", actor="system", detail=user.actor)
-        end_all_sessions(user)
+    return SignIn(user=user)
 
 
 # --- Sessions ---------------------------------------------------------------------------------
@@ -239,8 +285,6 @@ def issue_setup_link(user: StaffUser) -> str:
     user.totp_secret = new_totp_secret()
     user.totp_confirmed = False
     user.totp_last_step = None
-    user.failed_attempts = 0
-    user.locked_at = None
     if user.id is not None:
         end_all_sessions(user)
     return f"{current_app.config['PUBLIC_BASE_URL']}/staff/set-up/{token}"

@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
     @staff.command("reset")
     @click.option("--email", required=True)
     def reset(email):
-        """Issue a new set-up link (forgotten password, lost phone, locked account)."""
+        """Issue a new set-up link (forgotten password, lost phone)."""
         user = auth.find_user(email)
         if user is None:
             raise click.ClickException("No account with that email address")
