@@ -172,6 +172,90 @@ def test_a_nul_in_a_filter_is_dropped_before_it_reaches_the_database(staff):
         assert client.get("/staff/cases", query_string=query).status_code == 200
 
 
+
+# --- Digits that are not ASCII, and impossible dates (issue 14 §4) -------------------------------
+
+# str.isdigit() is true for all of these; int() fails on the first two and reads the others.
+DIGITS = {"²": None, "¹⁰": None, "٣": 3, "３": 3}
+
+
+def test_reminder_days_in_any_digits_are_handled(staff):
+    client, _ids = staff
+    for days, number in {**DIGITS, "99999999999999999999": None, "0": None, "61": None}.items():
+        response = client.post(
+            "/staff/outbox/reminders",
+            data={"csrf_token": client.csrf_token("/staff/outbox"), "days": days},
+        )
+        assert response.status_code == 303, (days, response.status_code)
+        done = "done=reminders&" if number else "done=reminders-invalid"
+        assert done in response.headers["Location"], days
+
+
+def test_an_nhs_number_in_other_digits_is_refused_with_a_message(staff):
+    client, _ids = staff
+    for number in ("²" * 10, "٣" * 10, "４８５７７７３４５６"):
+        page = client.submit("/staff/cases/new", {"reference": "NHS-1", "nhs_number": number})
+        assert page.status_code == 200, number
+        assert "Enter a valid NHS number" in page.soup.select_one(".govuk-error-summary").text
+
+
+def test_a_security_code_in_other_digits_is_refused_with_a_message(app, client):
+    user = make_user("coordinator")
+    for code in ("²²²²²²", "٣٣٣٣٣٣", "１２３４５６"):
+        page = client.submit(
+            "/staff/sign-in", {"email": user.email, "password": PASSWORD, "code": code}
+        )
+        assert page.status_code == 200, code
+        assert page.soup.select_one(".govuk-error-summary"), code
+
+
+# Every date field in the staff forms, and a page that posts it (checked against the forms).
+DATE_FIELDS = {
+    ("CaseForm", "date_of_birth"): "/staff/cases/new",
+    ("CaseForm", "concern_raised_on"): "/staff/cases/{case}/edit",
+    ("ConcernForm", "escalated_on"): "/staff/cases/{case}/responses/{response}/concern",
+    ("WithdrawalForm", "withdrawn_on"): "/staff/cases/{case}/responses/{response}/withdraw",
+    ("ExpiryForm", "expires_on"): "/staff/cases/{case}/invitations/{invitation}/expiry",
+}
+IMPOSSIBLE_DATES = (
+    ("1", "1", "99999999999999999999"),
+    ("1", "1", "0"),
+    ("1", "1", "-1"),
+    ("1", "1", "²⁰²⁰"),
+    ("99999999999999999999", "1", "2020"),
+    ("1", "99999999999999999999", "2020"),
+    ("31", "2", "2020"),
+    ("-1", "13", "2020"),
+    ("1", "1", "9" * 5000),
+)
+
+
+def test_every_staff_date_field_is_tested():
+    from wtforms.fields.core import UnboundField
+
+    from portal.staff import forms
+
+    found = {
+        (form.__name__, name)
+        for form in vars(forms).values()
+        if isinstance(form, type)
+        for name, field in vars(form).items()
+        if isinstance(field, UnboundField) and issubclass(field.field_class, forms.DateInputField)
+    }
+    assert found == set(DATE_FIELDS)
+
+
+@pytest.mark.parametrize("form_field", sorted(DATE_FIELDS))
+def test_an_impossible_date_gets_a_message_in_every_staff_date_field(staff, form_field):
+    client, ids = staff
+    path = DATE_FIELDS[form_field].format(**ids)
+    for day_month_year in IMPOSSIBLE_DATES:
+        page = client.submit(path, {form_field[1]: list(day_month_year)})
+        assert page.status_code == 200, (path, day_month_year, page.status_code)
+        summary = page.soup.select_one(".govuk-error-summary").get_text(" ", strip=True)
+        assert "must be a real date" in summary, (day_month_year, summary)
+
+
 # --- Script and HTML payloads render as text ----------------------------------------------------
 
 

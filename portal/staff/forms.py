@@ -88,7 +88,8 @@ def _choices(labels: dict, codes=None) -> list[tuple[str, object]]:
 def nhs_number_valid(digits: str) -> bool:
     """The NHS number's modulus 11 check digit: weights 10 down to 2 on the first nine digits;
     11 minus the remainder is the check digit (11 means 0; 10 means the number is invalid)."""
-    if len(digits) != 10 or not digits.isdigit():
+    # ASCII only: "²" passes isdigit() and int() cannot read it.
+    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
         return False
     total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
     check = 11 - total % 11
@@ -137,7 +138,7 @@ class DateInputField(Field):
             if year < 1900:
                 raise ValueError
             self.data = date(year, month, day)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):  # a year like 99999999999999999999 overflows
             raise ValueError(_l("%(name)s must be a real date", name=self.label.text)) from None
 
     def pre_validate(self, form):
@@ -570,5 +571,6 @@ class RemindersForm(StrippedForm):
 
     def validate_days(self, field):
         value = (field.data or "").strip()
-        if not value.isdigit() or not 1 <= int(value) <= 60:
+        # isdecimal, not isdigit: "²" is a digit that int() cannot read.
+        if not value.isdecimal() or not 1 <= int(value) <= 60:
             raise ValidationError(_l("Enter a whole number of days from 1 to 60"))
