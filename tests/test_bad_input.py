@@ -27,7 +27,7 @@ from portal.extensions import db, limiter
 from portal.models import AuditCase, Invitation, OutboxMessage
 from portal.staff import auth
 
-from .helpers import CONSENT_AGREE, begin, full_journey, new_link
+from .helpers import CONSENT_AGREE, begin, full_journey, new_link, response_for
 from .staff_helpers import PASSWORD, code_for, fresh_session, make_user, sign_in
 
 # Browsers cannot send lone surrogates, so neither do we. Control characters are sent: forms
@@ -254,6 +254,39 @@ def test_an_impossible_date_gets_a_message_in_every_staff_date_field(staff, form
         assert page.status_code == 200, (path, day_month_year, page.status_code)
         summary = page.soup.select_one(".govuk-error-summary").get_text(" ", strip=True)
         assert "must be a real date" in summary, (day_month_year, summary)
+
+
+
+# --- A checkbox sent many times ------------------------------------------------------------------
+
+
+def test_a_checkbox_sent_thousands_of_times_is_stored_once(app, client):
+    path = new_link("REPEAT-1")
+    begin(client, path)
+    client.submit("/feedback/who", {"respondent": "adult"})
+    client.submit("/feedback/consent", CONSENT_AGREE)
+    for number in range(1, 11):
+        client.submit(f"/feedback/q{number}", {})
+    page = client.submit("/feedback/q11", {"q11": ["know_more"] * 5000 + ["forum", "know_more"]})
+    assert page.status_code == 302
+    assert response_for(path).answer("q11").codes == "forum know_more"  # the definition’s order
+    # An option the page does not offer is refused, however often it is sent.
+    page = client.submit("/feedback/q11", {"q11": ["forum", "x" * 300] * 50})
+    assert page.status_code == 200
+    assert page.soup.select(".govuk-error-summary__list a")
+    assert response_for(path).answer("q11").codes == "forum know_more"
+
+
+def test_a_type_of_abuse_sent_thousands_of_times_is_stored_once(staff):
+    client, ids = staff
+    form = {"reference": "FUZZ-1", "quarter": "2026-Q4", "status": "preparing"}
+    form["abuse_types"] = ["neglect"] * 5000 + ["physical"]
+    form["version"] = client.get(f"/staff/cases/{ids['case']}/edit").soup.find(
+        "input", attrs={"name": "version"}
+    )["value"]
+    assert client.submit(f"/staff/cases/{ids['case']}/edit", form).status_code == 303
+    fresh_session()
+    assert db.session.get(AuditCase, ids["case"]).abuse_types == "physical neglect"
 
 
 # --- Script and HTML payloads render as text ----------------------------------------------------

@@ -17,9 +17,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovTextInput,
 )
-from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from ..form_fields import ChoicesField
 from ..questionnaire import STEPS, Field, Step, Text
 from ..wording import say
 
@@ -65,7 +66,7 @@ class ChoiceField(RadioField):
             raise ValidationError(say(NOT_AN_OPTION))
 
 
-class MultiChoiceField(SelectMultipleField):
+class MultiChoiceField(ChoicesField):
     def pre_validate(self, form):
         codes = {code for code, _label in self.choices}
         if any(value not in codes for value in self.data or ()):

@@ -24,12 +24,12 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from ..form_fields import ChoicesField
 from ..journey.forms import clean_text
 from ..languages import STAFF_LABELS
 from ..models.cases import ABUSE_TYPES, CASE_STATUSES, CHANNELS, OUTCOMES_MET
@@ -269,7 +269,7 @@ class CaseForm(StrippedForm):
     nhs_number = _text(_l("NHS number"), 20, description=_l("10 digits, like 485 777 3456"))
     agency_system_id = _text(_l("Agency’s system identifier"), 60)
     concern_raised_on = DateInputField(_l("Date concern raised"), past=True)
-    abuse_types = SelectMultipleField(
+    abuse_types = ChoicesField(
         _l("Type of abuse"),
         choices=_choices(ABUSE_LABELS, ABUSE_TYPES),
         description=_l("The Care Act 2014 categories. Select all that apply."),
