@@ -8,7 +8,7 @@ from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import URLSafeTimedSerializer
 
-STATIC_PREFIXES = ("/static/", "/assets/")
+STATIC_PREFIXES = ("/static/",)
 REFERRER_POLICY = "same-origin"
 
 

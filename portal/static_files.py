@@ -1,6 +1,9 @@
 """Static files: served by WhiteNoise, pre-compressed (gzip and Brotli are made by the set-up),
 with a content hash in every URL so browsers may cache them for a year and still never run a
-stale stylesheet or script after a release."""
+stale stylesheet or script after a release.
+
+WhiteNoise (and Flask's own static route) serve the whole static folder, so it holds only what
+pages load: the build's output and the Easy Read pictures. Sources live in frontend/."""
 
 from __future__ import annotations
 
@@ -41,6 +44,6 @@ def init_app(app: Flask) -> None:
         prefix="static/",
         max_age=YEAR,
         add_headers_function=_security_headers,
-        # Only what the pages load; the Sass sources stay private.
+        # No Access-Control-Allow-Origin: other sites have no use for these files.
         allow_all_origins=False,
     )

@@ -1,4 +1,5 @@
-// Compiles our Sass on GOV.UK Frontend and copies the browser files the pages load.
+// Compiles our Sass on GOV.UK Frontend and bundles our scripts, from frontend/ into static/build/.
+// Only static/ is served, so the sources stay private.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { buildSync } from "esbuild";
@@ -8,7 +9,7 @@ const out = "static/build";
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-const css = compile("static/src/portal.scss", {
+const css = compile("frontend/portal.scss", {
   loadPaths: ["node_modules"],
   style: "compressed",
   quietDeps: true,
@@ -18,7 +19,7 @@ writeFileSync(`${out}/portal.css`, css.css);
 
 // One small module with only the components we use, rather than all of GOV.UK Frontend.
 buildSync({
-  entryPoints: ["static/src/app.mjs"],
+  entryPoints: ["frontend/app.mjs"],
   bundle: true,
   minify: true,
   format: "esm",
@@ -27,7 +28,18 @@ buildSync({
   legalComments: "none",
   logLevel: "warning",
 });
-console.log(`built ${out}/portal.css (${css.css.length} bytes) and ${out}/app.js`);
+// The staff pages' idle-time warning, on its own: the public pages never load it.
+buildSync({
+  entryPoints: ["frontend/staff-timeout.mjs"],
+  bundle: true,
+  minify: true,
+  format: "esm",
+  target: ["es2020"],
+  outfile: `${out}/staff-timeout.js`,
+  legalComments: "none",
+  logLevel: "warning",
+});
+console.log(`built ${out}/portal.css (${css.css.length} bytes), ${out}/app.js and ${out}/staff-timeout.js`);
 
 // Pre-compressed copies that WhiteNoise serves to browsers that accept them, made here so that
 // every build has them.

@@ -3,6 +3,7 @@ and CSRF."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
@@ -251,7 +252,8 @@ def test_timeout_warning_is_on_every_signed_in_page(client, app):
     assert warning is not None and warning.has_attr("hidden")
     assert int(warning["data-idle-seconds"]) == 30 * 60
     assert int(warning["data-warn-seconds"]) >= 2 * 60
-    assert page.soup.find("script", src="/static/js/staff-timeout.mjs")
+    script = page.soup.find("script", src=re.compile(r"^/static/build/staff-timeout\.js\?v="))
+    assert script is not None and client.get(script["src"]).status_code == 200
 
 
 def test_sign_in_and_failures_are_in_the_audit_log(client, app):

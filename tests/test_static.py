@@ -1,6 +1,11 @@
 """Static files are compressed, cacheable for a year, and versioned by content."""
 
 import re
+from pathlib import Path
+
+from portal.easy_read import pictures_used
+
+from .staff_helpers import make_user, sign_in
 
 
 def test_pages_load_versioned_assets_served_compressed_and_cacheable(client):
@@ -19,3 +24,37 @@ def test_pages_load_versioned_assets_served_compressed_and_cacheable(client):
 def test_only_one_script_is_loaded(client):
     scripts = client.get("/").soup.find_all("script", src=True)
     assert [s["src"].split("?")[0] for s in scripts] == ["/static/build/app.js"]
+
+
+def test_sources_are_not_served(client):
+    for path in (
+        "/static/src/_app.scss",
+        "/static/src/portal.scss",
+        "/static/src/app.mjs",
+        "/assets/images/govuk-crest.svg",
+    ):
+        assert client.get(path).status_code == 404, path
+
+
+def test_every_static_file_is_one_a_page_or_the_css_loads(client, app):
+    """The static folder is served whole (WhiteNoise, and Flask's own static route): it must
+    hold only what pages load, never sources, maps or lock files."""
+    sign_in(client, make_user("coordinator"))
+    loaded = {f"easy_read/{name}.svg" for name in pictures_used()}
+    for path in ("/", "/staff/cases"):
+        soup = client.get(path).soup
+        for tag in soup.find_all(["link", "script", "img"]):
+            url = tag.get("href") or tag.get("src") or ""
+            if url.startswith("/static/"):
+                loaded.add(url.removeprefix("/static/").split("?")[0])
+    css = next(name for name in loaded if name.endswith(".css"))
+    for url in re.findall(
+        r"url\(\"?([^)\"]+)", client.get(f"/static/{css}").get_data(as_text=True)
+    ):
+        loaded.add(url.removeprefix("/static/"))
+
+    root = Path(app.static_folder)
+    stored = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    assert {"build/portal.css", "build/app.js"} <= stored
+    for name in stored:
+        assert re.sub(r"\.(gz|br)$", "", name) in loaded, f"static/{name} is served but not used"
