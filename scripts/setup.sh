@@ -18,6 +18,17 @@ fi
 if ! command -v java >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
 fi
+# The production test (tests/production) runs Debian's nginx in front of the portal, with
+# deploy/nginx.conf, as its own process on free ports (a system nginx apt may start is unused).
+# It lives in /usr/sbin, which a non-root PATH may lack.
+if [ "${SKIP_BROWSER_INSTALL:-0}" != 1 ] && ! PATH="$PATH:/usr/sbin" command -v nginx >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+  else
+    echo "nginx is missing (for tests/production): sudo apt-get install nginx" >&2
+  fi
+fi
 
 stamp() { cat "$@" | sha256sum | cut -c1-16; }
 

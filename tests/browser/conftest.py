@@ -1,14 +1,12 @@
 """Browser tests: the portal served on 127.0.0.1 by a background thread, and ONE headless
 Chromium for the whole session (two shared cores: starting browsers is the slow part).
 
-A missing browser or driver fails the suite with a clear message. It never skips: a green run
-must mean the pages were checked in a real browser.
+A missing browser or driver fails the suite with a clear message (tests/browser/chromium.py).
+It never skips: a green run must mean the pages were checked in a real browser.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -19,24 +17,9 @@ from portal import create_app
 from portal.extensions import db
 
 from ..conftest import _empty_tables
+from .chromium import start_chromium
 from .site import Site
 from .walks import Walks
-
-os.environ.setdefault("SE_AVOID_STATS", "true")
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
-FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--lang=en-GB",
-)
 
 
 def pytest_collection_modifyitems(items):
@@ -114,34 +97,9 @@ def live(_database):
         db.engine.dispose()
 
 
-def _chromium():
-    from selenium import webdriver
-    from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.chrome.service import Service
-
-    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not shutil.which(p)]
-    if missing:
-        pytest.fail(
-            f"Browser tests need Chromium and its driver; missing: {', '.join(missing)}. "
-            "Install them with scripts/setup.sh (as root) or "
-            "`apt-get install chromium chromium-driver`.",
-            pytrace=False,
-        )
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    try:
-        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    except WebDriverException as error:
-        pytest.fail(f"Chromium would not start: {error.msg}", pytrace=False)
-    driver.set_window_size(*Site.DESKTOP)
-    return driver
-
-
 @pytest.fixture(scope="session")
 def _driver():
-    driver = _chromium()
+    driver = start_chromium()
     yield driver
     driver.quit()
 
