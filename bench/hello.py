@@ -1,9 +1,10 @@
-"""The ceiling: a bare Flask app on the same gunicorn settings as the portal.
+"""The physical references: a bare Flask app on the portal's gunicorn settings.
 
-``/`` says Hello. ``POST /save`` also makes one durable write (an autocommit UPDATE of the row
-the form names, one per client, so PostgreSQL flushes its log before answering), the least any
-saved answer costs: it shows how much of the gap between saving an answer and the ceiling is the
-database's commit itself.
+``GET /`` says Hello. ``GET /read`` makes one indexed read (the row the ``row`` cookie names, as
+a portal page finds its person from the session cookie). ``POST /save`` makes one durable write
+(an autocommit UPDATE of the row the form names, so PostgreSQL flushes its log before it
+answers). Each client has a row of its own. These are the least a page that reads, and a page
+that saves, can cost.
 """
 
 import os
@@ -28,8 +29,15 @@ def hello():
     return "Hello"
 
 
+@app.get("/read")
+def read():
+    row = int(request.cookies["row"])
+    (saves,) = _database().execute("SELECT saves FROM bench_rows WHERE id = %s", (row,)).fetchone()
+    return f"Saved {saves} times"
+
+
 @app.post("/save")
 def save():
     row = int(request.form["save"])
-    _database().execute("UPDATE bench_ceiling SET saves = saves + 1 WHERE id = %s", (row,))
+    _database().execute("UPDATE bench_rows SET saves = saves + 1 WHERE id = %s", (row,))
     return "Saved"
