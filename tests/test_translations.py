@@ -353,7 +353,7 @@ def test_english_pages_are_found_out(app, client):
 
 
 def test_switcher_names_each_language_in_itself(client):
-    from portal.templating import LANGUAGE_NAMES
+    from portal.languages import OWN_NAMES as LANGUAGE_NAMES
 
     page = client.get("/")
     switcher = page.soup.find("nav", class_="app-switcher")
