@@ -122,7 +122,8 @@ SEED = r"""
 import json, sys
 from portal import create_app
 from portal.extensions import db
-from portal.cli import create_case, invite
+from portal.services.cases import create_case
+from portal.services.invitations import invite
 from portal.models import AuditCase
 from portal.staff.auth import create_user, hash_password
 from sqlalchemy import insert

@@ -4,42 +4,18 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from sqlalchemy import select
 
-from . import links
 from .extensions import db
-from .models import AuditCase, Participant
-from .models.events import record
-
-ACTOR = "cli"
+from .models import AuditCase
+from .services.cases import CaseExists, create_case, find_case
+from .services.invitations import invite
 
 
 def _case(reference: str) -> AuditCase:
-    case = db.session.scalar(select(AuditCase).where(AuditCase.reference == reference))
+    case = find_case(reference)
     if case is None:
         raise click.ClickException(f"No case with reference {reference}")
     return case
-
-
-def create_case(reference: str, quarter: str | None = None, theme: str | None = None) -> AuditCase:
-    if db.session.scalar(select(AuditCase.id).where(AuditCase.reference == reference)):
-        raise click.ClickException(f"A case with reference {reference} already exists")
-    case = AuditCase(reference=reference, quarter=quarter, theme=theme)
-    db.session.add(case)
-    db.session.flush()
-    record("case_created", actor=ACTOR, case_id=case.id)
-    return case
-
-
-def invite(case: AuditCase, recipient: str, **details) -> str:
-    """Invite the case's adult or representative (creating them if needed); return the link."""
-    person = case.participant(recipient)
-    if person is None:
-        person = Participant(case=case, role=recipient, **details)
-        db.session.add(person)
-        db.session.flush()
-    _invitation, token = links.issue(person, actor=ACTOR)
-    return links.link_for(token)
 
 
 def init_app(app: Flask) -> None:
@@ -53,7 +29,10 @@ def init_app(app: Flask) -> None:
     @click.option("--quarter", help="For example 2026-Q4.")
     @click.option("--theme")
     def cases_create(reference, quarter, theme):
-        case = create_case(reference, quarter, theme)
+        try:
+            case = create_case(reference, quarter, theme)
+        except CaseExists as taken:
+            raise click.ClickException(str(taken)) from None
         db.session.commit()
         click.echo(f"Created case {case.reference}")
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from .cli import create_case, invite
 from .extensions import db
-from .models import AuditCase
+from .services.cases import create_case, find_case, reference_taken
+from .services.invitations import invite
 
 DEMO_CASES = (
     ("DEMO-001", "2026-Q4", "Self-neglect"),
@@ -45,7 +43,7 @@ def load_staff() -> list[str]:
             db.session.add(user)
     db.session.flush()
     facilitator = auth.find_user("facilitator@example.org")
-    case = db.session.scalar(select(AuditCase).where(AuditCase.reference == DEMO_CASES[0][0]))
+    case = find_case(DEMO_CASES[0][0])
     if case is not None and case.facilitator_id is None:
         case.facilitator_id = facilitator.id
     lines = [
@@ -66,12 +64,17 @@ def load_staff() -> list[str]:
 def load() -> list[str]:
     lines = []
     for reference, quarter, theme in DEMO_CASES:
-        if db.session.scalar(select(AuditCase.id).where(AuditCase.reference == reference)):
+        if reference_taken(reference):
             continue
         create_case(reference, quarter, theme)
         lines.append(f"Created demo case {reference}")
-    case = db.session.scalar(select(AuditCase).where(AuditCase.reference == DEMO_CASES[0][0]))
-    link = invite(case, "adult", name="Sam Example", known_as="Sam", email="sam@example.com")
+    link = invite(
+        find_case(DEMO_CASES[0][0]),
+        "adult",
+        name="Sam Example",
+        known_as="Sam",
+        email="sam@example.com",
+    )
     lines.extend(load_staff())
     db.session.commit()
     lines.append("Sample adult link (a new one each run):")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from portal.cli import create_case, invite
 from portal.extensions import db
 from portal.models import Invitation, Response
+from portal.services.cases import create_case
+from portal.services.invitations import invite
 
 # What production needs set, and nothing more: tests of the production configuration start here.
 PRODUCTION_ENV = {

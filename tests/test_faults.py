@@ -39,11 +39,12 @@ import requests
 from sqlalchemy import func, select
 
 from portal import create_app
-from portal.cli import create_case, invite
 from portal.extensions import db
 from portal.links import hash_token
 from portal.models import AuditCase, AuditEvent, Invitation, Response, StaffUser
 from portal.questionnaire import QUESTIONS
+from portal.services.cases import create_case
+from portal.services.invitations import invite
 from portal.staff.auth import hash_password
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -25,12 +25,13 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from portal.cli import create_case, invite
 from portal.delivery import codes
 from portal.extensions import db
 from portal.links import hash_token
 from portal.models import Invitation, Participant
 from portal.questionnaire import EASY_READ, QUESTIONS
+from portal.services.cases import create_case
+from portal.services.invitations import invite
 
 from ..browser.site import CONSENT_RIGHT, Site, question_answers
 from ..delivery_support import EMAIL_TEMPLATE, FILE_TEMPLATE
