@@ -30,13 +30,8 @@ FLAGS = (
 )
 
 
-def start_chromium(extra_flags: tuple[str, ...] = (), capabilities: dict | None = None):
-    """A new headless Chromium at the desktop window size, with FLAGS and ``extra_flags``, and
-    any extra WebDriver ``capabilities`` (such as ``goog:loggingPrefs``)."""
-    from selenium import webdriver
-    from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.chrome.service import Service
-
+def require_chromium() -> None:
+    """Fail (never skip) when Chromium or its driver is missing."""
     missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not shutil.which(p)]
     if missing:
         pytest.fail(
@@ -45,6 +40,16 @@ def start_chromium(extra_flags: tuple[str, ...] = (), capabilities: dict | None 
             "`apt-get install chromium chromium-driver`.",
             pytrace=False,
         )
+
+
+def start_chromium(extra_flags: tuple[str, ...] = (), capabilities: dict | None = None):
+    """A new headless Chromium at the desktop window size, with FLAGS and ``extra_flags``, and
+    any extra WebDriver ``capabilities`` (such as ``goog:loggingPrefs``)."""
+    from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.chrome.service import Service
+
+    require_chromium()
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in FLAGS + tuple(extra_flags):

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from ..browser.chromium import start_chromium
+from ..browser.chromium import require_chromium, start_chromium
 from ..browser.site import Site
 from .deployment import HOST, Deployment
 
 
 @pytest.fixture(scope="package")
 def deployment(tmp_path_factory):
+    require_chromium()  # before a minute of starting everything else
     deployment = Deployment(tmp_path_factory.mktemp("production"))
     try:
         deployment.start()

@@ -167,6 +167,7 @@ class Deployment:
         self.notify = NotifyStub()
         self.processes: dict[str, Process] = {}
         self.nginx_temp: str | None = None
+        self.database_made = False
         self.app = None
 
     # --- settings --------------------------------------------------------------------------
@@ -293,13 +294,16 @@ http {{
         )
 
     def stop(self) -> None:
+        """Stop whatever start() got as far as starting."""
         for process in reversed(list(self.processes.values())):
             process.stop()
         if self.nginx_temp:
             shutil.rmtree(self.nginx_temp, ignore_errors=True)
-        self.notify.server.shutdown()
+        if self.notify.thread.is_alive():
+            self.notify.server.shutdown()
         self.notify.server.server_close()
-        self.drop_database()
+        if self.database_made:
+            self.drop_database()
 
     # --- services this machine must have ----------------------------------------------------
 
@@ -310,8 +314,11 @@ http {{
             with psycopg.connect(f"postgresql://{PG}/postgres", autocommit=True) as conn:
                 conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
                 conn.execute(f"CREATE DATABASE {PG_DB}")
+            self.database_made = True
         except psycopg.OperationalError as error:
-            pytest.fail(f"The production tests need PostgreSQL at {PG} (trust auth): {error}")
+            pytest.fail(
+                f"The production tests need PostgreSQL at {PG} (trust auth): {error}", pytrace=False
+            )
 
     def drop_database(self) -> None:
         import psycopg
@@ -329,7 +336,7 @@ http {{
         try:
             redis.Redis.from_url(REDIS_URL, socket_timeout=5).flushdb()
         except redis.RedisError as error:
-            pytest.fail(f"The production tests need Redis at {REDIS_URL}: {error}")
+            pytest.fail(f"The production tests need Redis at {REDIS_URL}: {error}", pytrace=False)
 
     # --- looking at it ---------------------------------------------------------------------
 
@@ -362,14 +369,16 @@ http {{
                     loaded.add(pid)
         return loaded
 
-    def bytes_read(self) -> dict[int, int]:
-        """Bytes each worker has read so far (/proc/<pid>/io): an idle worker reads nothing,
-        so the workers that answered a run of requests are those whose count grew."""
+    def writes(self) -> dict[int, int]:
+        """How many writes each worker has made so far (/proc/<pid>/io, syscw). A worker writes
+        its access-log line for every request it answers (gunicorn.conf.py logs them all) and
+        nothing while idle, so the workers that answered a run of requests are those whose
+        count grew."""
         counts = {}
         for pid in self.workers():
             with contextlib.suppress(OSError):
                 for line in Path(f"/proc/{pid}/io").read_text().splitlines():
-                    if line.startswith("rchar:"):
+                    if line.startswith("syscw:"):
                         counts[pid] = int(line.split()[1])
         return counts
 

@@ -38,7 +38,8 @@ from ..delivery_support import EMAIL_TEMPLATE, FILE_TEMPLATE
 from ..staff_helpers import PASSWORD, code_for, make_case, make_user
 from .deployment import HOST, TIMEOUT, Deployment
 
-# Every resource the page loaded, and every address written in it.
+# Every resource the page loaded, every address written in it, whether the stylesheet applied,
+# and any web font that failed (the portal uses the system's fonts, so none is loaded today).
 ADDRESSES_JS = """
 const loaded = performance.getEntriesByType("resource").map((entry) => entry.name);
 const written = [];
@@ -48,7 +49,8 @@ for (const el of document.querySelectorAll("[src], [href], [action], [formaction
     if (value !== null) written.push(`${el.tagName.toLowerCase()} ${name}="${value}"`);
   }
 }
-return {loaded, written, styled: document.styleSheets.length,
+const container = document.querySelector(".govuk-width-container");
+return {loaded, written, styled: container && getComputedStyle(container).maxWidth,
         fonts: [...document.fonts].map((font) => `${font.family} ${font.status}`)};
 """
 INSECURE = re.compile(r'="\s*http:', re.IGNORECASE)
@@ -69,7 +71,8 @@ class Pages:
         where = f"{label} ({site.driver.current_url})"
         assert site.driver.current_url.startswith(self.origin), where
         found = site.run(ADDRESSES_JS)
-        assert found["styled"] > 0, f"{where}: no stylesheet"
+        # GOV.UK's page width applied: the stylesheet loaded.
+        assert found["styled"] not in (None, "none"), f"{where}: unstyled"
         assert found["loaded"], f"{where}: loaded no resources"
         insecure = [url for url in found["loaded"] if not url.startswith("https://")]
         insecure += [attribute for attribute in found["written"] if INSECURE.search(attribute)]
@@ -296,8 +299,8 @@ def test_https_responses_carry_hsts_and_every_cookie_is_secure(deployment):
     # A form post with no Referer is refused over https (Flask-WTF's strict check): browsers
     # send one because pages say Referrer-Policy: same-origin.
     assert start.headers["Referrer-Policy"] == "same-origin"
-    refused = http.post(deployment.https + path, data={"csrf_token": csrf(start)})
-    assert refused.status_code == 400, refused.status_code
+    refused = http.post(deployment.https + path, data={"csrf_token": csrf(start)}, timeout=TIMEOUT)
+    assert refused.status_code == 400 and "This page has expired" in refused.text
     begun = http.post(
         deployment.https + path,
         data={"csrf_token": csrf(start)},
@@ -349,7 +352,11 @@ def tls(deployment: Deployment, name: str) -> ssl.SSLSocket:
     context = ssl.create_default_context(cafile=str(deployment.certificate.cert))
     context.set_alpn_protocols(["h2", "http/1.1"])
     raw = socket.create_connection(("127.0.0.1", deployment.https_port), timeout=TIMEOUT)
-    return context.wrap_socket(raw, server_hostname=name)
+    try:
+        return context.wrap_socket(raw, server_hostname=name)
+    except ssl.SSLError:
+        raw.close()
+        raise
 
 
 def test_tls_is_modern_and_only_for_the_portals_name(deployment):
@@ -367,10 +374,12 @@ def begin_page(deployment: Deployment, path: str, source: str, **headers) -> int
 
 
 def test_the_begin_limit_is_shared_by_the_four_workers(deployment):
+    """LINK_LIMIT allows 30 a minute from one address. Kept in each worker's memory instead of
+    Redis, all 31 passed here (and 119 of 130: four workers' worth)."""
     path = seeded_link(deployment, "PROD-LIMIT")
-    before = deployment.bytes_read()
+    before = deployment.writes()
     statuses = [begin_page(deployment, path, "127.0.0.4") for _ in range(31)]
-    after = deployment.bytes_read()
+    after = deployment.writes()
     answered = [pid for pid, count in after.items() if count > before.get(pid, count)]
     assert len(answered) >= 2, f"only worker {answered} answered: nothing shown about sharing"
     assert statuses == [200] * 30 + [429], statuses
@@ -398,7 +407,9 @@ def test_logs_hold_no_link_secrets_query_strings_or_client_addresses(deployment)
         )
     assert answer.status_code == 200
     reference = answer.headers["X-Request-Id"]
-    time.sleep(0.5)  # gunicorn writes its access line after the response
+    deadline = time.monotonic() + 10  # gunicorn writes its access line after the response
+    while reference not in deployment.log("gunicorn.log") and time.monotonic() < deadline:
+        time.sleep(0.1)
     nginx, portal = deployment.log("portal-access.log"), deployment.log("gunicorn.log")
     assert reference in nginx and reference in portal, "the request is not in both logs"
     for marker in (token, "127.0.0.9", "query-marker", "referrer-marker", "ua-marker", "/r/"):
