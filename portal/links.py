@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
+from .delivery.cancelling import LINK_REVOKED, cancel_for_invitation
 from .extensions import db
 from .models import Invitation, Participant, utcnow
 from .models.events import record
@@ -73,5 +74,8 @@ def begin(invitation: Invitation) -> int:
 
 
 def revoke(invitation: Invitation, actor: str) -> None:
+    """Stop the link working, and cancel its messages not yet sent, in the caller's
+    transaction."""
     invitation.revoked_at = utcnow()
     record("revoked", actor=actor, case_id=invitation.case_id, invitation_id=invitation.id)
+    cancel_for_invitation(invitation, LINK_REVOKED)

@@ -78,3 +78,30 @@ def response_for(path: str) -> Response | None:
         select(Invitation).where(Invitation.token_hash == hash_token(token))
     )
     return invitation.response
+
+
+def queue_invitation_email(path: str) -> int:
+    """Queue the link's invitation by email, as staff do when inviting, and leave it unsent:
+    the message's id."""
+    from sqlalchemy import select
+
+    from portal.delivery import queue_invitation
+    from portal.links import hash_token
+
+    token = path.rsplit("/", 1)[1]
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
+    invitation.participant.channel, invitation.participant.email = "email", "sam@example.org"
+    message = queue_invitation(invitation, token, actor="staff:1")
+    db.session.commit()
+    return message.id
+
+
+def message_status(message_id: int) -> tuple[str, str | None]:
+    """A message's status and reason, as the database has them now."""
+    from portal.models import OutboxMessage
+
+    db.session.commit()  # a fresh snapshot
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    return message.status, message.reason

@@ -82,23 +82,6 @@ def test_revoking_cancels_messages_not_yet_sent(app):
     assert worker.run_once() == {}
 
 
-def test_withdrawing_consent_cancels_messages_not_yet_sent(app):
-    from portal.models import ConsentRecord, Response, utcnow
-
-    invitation, token = invite(participant("email"))
-    response = Response(invitation_id=invitation.id, reference="ABCD-EFGH")
-    db.session.add(response)
-    db.session.flush()
-    consent = ConsentRecord(response_id=response.id, decision="agree")
-    db.session.add(consent)
-    delivery.queue_reminder(invitation, actor="staff:1")
-    db.session.commit()
-    consent.withdrawn_at = utcnow()
-    db.session.commit()
-    [message] = messages()
-    assert message.status == "cancelled" and "withdrawn" in message.reason
-
-
 def test_a_sent_message_is_not_cancelled(app):
     invitation, token = invite(participant("email"))
     delivery.queue_invitation(invitation, token, actor="staff:1")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from portal.delivery import CONSENT_WITHDRAWN
 from portal.extensions import db
 from portal.models import Response
 from portal.questionnaire import QUESTIONS_BY_ID
 from portal.wording import say
 
-from .helpers import CONSENT_AGREE, new_link
+from .helpers import CONSENT_AGREE, message_status, new_link, queue_invitation_email
 from .staff_helpers import fresh_session, make_case, make_user, sign_in
 
 ANSWERS = {
@@ -92,6 +93,21 @@ def test_a_withdrawal_by_phone_hides_the_views(client, app):
     assert "2 January 2026, By phone" in case_page
     meeting = client.get("/staff/cases/1/meeting").get_data(as_text=True)
     assert "Nobody explained" not in meeting and RESTRICTION not in meeting
+
+
+def test_a_withdrawal_recorded_by_staff_cancels_messages_not_yet_sent(client, app):
+    coordinator = make_user("coordinator")
+    make_case("CASE-1")
+    path = _adult_sends(app)
+    unsent = queue_invitation_email(path)
+    sign_in(client, coordinator)
+    response_id = db.session.scalar(select(Response.id))
+    result = client.submit(
+        f"/staff/cases/1/responses/{response_id}/withdraw",
+        {"withdrawn_on": ["2", "1", "2026"], "via": "letter"},
+    )
+    assert result.status_code == 303
+    assert message_status(unsent) == ("cancelled", CONSENT_WITHDRAWN)
 
 
 def test_a_facilitator_records_answers_by_phone_and_flags_a_concern(client, app):

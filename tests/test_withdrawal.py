@@ -7,12 +7,21 @@ from itsdangerous.encoding import base64_decode
 from sqlalchemy import select
 
 from portal import create_app, links
-from portal.delivery import codes
+from portal.delivery import CONSENT_WITHDRAWN, codes
 from portal.extensions import db
 from portal.models import AuditEvent
 
 from .checking_client import CheckingClient
-from .helpers import CONSENT_AGREE, answer_questions, begin, full_journey, new_link, response_for
+from .helpers import (
+    CONSENT_AGREE,
+    answer_questions,
+    begin,
+    full_journey,
+    message_status,
+    new_link,
+    queue_invitation_email,
+    response_for,
+)
 
 
 def _withdraw_link(client) -> str:
@@ -44,6 +53,14 @@ def test_withdrawing_through_the_confirmation_link(app, client):
     again = fresh.submit(link)  # a second press records nothing more
     assert "We will not share your information" in again.soup.h1.get_text()
     assert db.session.scalars(select(AuditEvent.action)).all().count("consent_withdrawn") == 1
+
+
+def test_withdrawing_cancels_messages_not_yet_sent(client):
+    path = new_link()
+    unsent = queue_invitation_email(path)
+    full_journey(client, path)
+    client.submit(_withdraw_link(client))
+    assert message_status(unsent) == ("cancelled", CONSENT_WITHDRAWN)
 
 
 def test_only_a_hash_of_the_withdrawal_secret_is_stored(client):

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .outbox import (
-    MissingContact,
+from .cancelling import (
+    CONSENT_WITHDRAWN,
+    LINK_REVOKED,
     cancel_for_invitation,
     cancel_message,
+)
+from .outbox import (
+    MissingContact,
     feedback_channel,
     feedback_letter_html,
     feedback_letter_pdf,
@@ -23,6 +27,8 @@ from .outbox import (
 )
 
 __all__ = [
+    "CONSENT_WITHDRAWN",
+    "LINK_REVOKED",
     "MissingContact",
     "cancel_for_invitation",
     "cancel_message",
@@ -40,8 +46,6 @@ __all__ = [
 
 def init_app(app: Flask) -> None:
     from . import cli, receipts
-    from .outbox import install_listeners
 
-    install_listeners()
     app.register_blueprint(receipts.bp)
     cli.init_app(app)

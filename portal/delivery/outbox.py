@@ -1,4 +1,4 @@
-"""Queueing messages, in the caller's transaction, and cancelling those not yet sent.
+"""Queueing messages, in the caller's transaction (cancelling them: cancelling.py).
 
 Staff code calls these inside the transaction that makes the change (issuing an invitation,
 queueing feedback) and commits once: the message exists if and only if the change does.
@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale, format_date
-from sqlalchemy import event, inspect, select
+from sqlalchemy import select
 
 from .. import letters, links
 from ..extensions import db
 from ..locale import babel_locale
-from ..models import ConsentRecord, Invitation, Participant, utcnow
+from ..models import Invitation, Participant, utcnow
 from ..models.events import record
 from ..models.outbox import FINAL, OutboxMessage
 from ..questionnaire import CONSENT, CONSENT_STATEMENTS, EASY_READ, STANDARD
@@ -311,63 +311,6 @@ def queue_feedback(
     )
 
 
-# --- Cancelling -------------------------------------------------------------------------------
-
-
-def _cancel(messages, reason: str) -> int:
-    now = utcnow()
-    for message in messages:
-        message.status = "cancelled"
-        message.reason = reason
-        message.finished_at = now
-        message.clear_content()
-    return len(messages)
-
-
-def cancel_for_invitation(invitation: Invitation, reason: str = "Cancelled") -> int:
-    """Cancel the invitation's messages not yet sent (queued, or waiting to be tried again).
-    A message already with a provider cannot be called back. Runs in the caller's transaction."""
-    with db.session.no_autoflush:
-        messages = db.session.scalars(
-            select(OutboxMessage).where(
-                OutboxMessage.invitation_id == invitation.id, OutboxMessage.status == "queued"
-            )
-        ).all()
-    return _cancel(messages, reason)
-
-
-def cancel_message(message: OutboxMessage, reason: str = "Cancelled by staff") -> bool:
-    if message.status != "queued":
-        return False
-    return _cancel([message], reason) == 1
-
-
-def _history_set(obj, attribute: str) -> bool:
-    history = inspect(obj).attrs[attribute].history
-    return any(value is not None for value in history.added) and not any(
-        value is not None for value in history.deleted
-    )
-
-
-def _before_flush(session, _context, _instances) -> None:
-    """Whoever revokes an invitation or records a consent withdrawal, and however, the
-    messages not yet sent for it are cancelled in the same flush."""
-    for obj in list(session.dirty):
-        if isinstance(obj, Invitation) and _history_set(obj, "revoked_at"):
-            cancel_for_invitation(obj, "Cancelled: the link was revoked")
-        elif isinstance(obj, ConsentRecord) and _history_set(obj, "withdrawn_at"):
-            response = obj.response
-            if response is not None and response.invitation is not None:
-                cancel_for_invitation(response.invitation, "Cancelled: consent was withdrawn")
-
-
-def install_listeners() -> None:
-    from flask_sqlalchemy.session import Session
-
-    if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush)
-
-
 def messages_for_case(case_id: int) -> list[OutboxMessage]:
     return db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.case_id == case_id).order_by(OutboxMessage.id)
@@ -377,8 +320,6 @@ def messages_for_case(case_id: int) -> list[OutboxMessage]:
 __all__ = [
     "FINAL",
     "MissingContact",
-    "cancel_for_invitation",
-    "cancel_message",
     "feedback_letter_html",
     "feedback_letter_pdf",
     "queue_feedback",

@@ -3,7 +3,7 @@
 The link is given on the confirmation page after consent was given. Like an invitation link it
 holds a 128-bit secret of which only a hash is kept; opening it changes nothing, and withdrawing
 takes a button press. Withdrawal takes the views out of the meeting view and cancels any
-message not yet sent (portal/delivery/outbox.py does that for every withdrawal, however made).
+message not yet sent (as staff recording a withdrawal do too).
 
 The secret is derived, not stored: an HMAC under the portal's secret key of the response's id
 and its random reference. The confirmation page works it out again for the session that sent
@@ -20,6 +20,7 @@ import hmac
 from flask import current_app, render_template, url_for
 from sqlalchemy import select
 
+from ..delivery import CONSENT_WITHDRAWN, cancel_for_invitation
 from ..extensions import db, limiter
 from ..links import TOKEN_BYTES, TOKEN_LENGTH, hash_token
 from ..models import Response, utcnow
@@ -89,5 +90,6 @@ def withdraw_confirm(token: str):
         consent.withdrawn_via = "online"
         invitation = response.invitation
         record("consent_withdrawn", case_id=invitation.case_id, invitation_id=invitation.id)
+        cancel_for_invitation(invitation, CONSENT_WITHDRAWN)
         db.session.commit()
     return render_template("public/withdrawn.html")

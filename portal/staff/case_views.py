@@ -529,8 +529,7 @@ def invitation_resend(case_id: int, invitation_id: int):
     old = _invitation(case, invitation_id)
     if old.response is not None and old.response.status == "submitted":
         return redirect(url_for("staff.invitation", case_id=case.id, invitation_id=old.id), 303)
-    # Revoking cancels the old link's messages not yet sent (portal/delivery/outbox.py's
-    # before_flush hook), in this same transaction.
+    # Revoking cancels the old link's messages not yet sent, in this same transaction.
     if old.revoked_at is None:
         links.revoke(old, actor=current_user.actor)
     audit("resent", case_id=case.id, invitation_id=old.id)

@@ -10,6 +10,7 @@ from flask import abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select, update
 
+from ..delivery import CONSENT_WITHDRAWN, cancel_for_invitation
 from ..extensions import db
 from ..journey.forms import make_form
 from ..journey.runner import CHECK, allowed, next_page, previous_page, resume_page
@@ -268,6 +269,7 @@ def withdraw(case_id: int, response_id: int):
             invitation_id=response.invitation_id,
             detail=form.via.data,
         )
+        cancel_for_invitation(response.invitation, CONSENT_WITHDRAWN)
         db.session.commit()
         return redirect(url_for("staff.case", case_id=case.id, _anchor="voice"), 303)
     return render_template(
