@@ -407,10 +407,12 @@ def test_logs_hold_no_link_secrets_query_strings_or_client_addresses(deployment)
         )
     assert answer.status_code == 200
     reference = answer.headers["X-Request-Id"]
-    deadline = time.monotonic() + 10  # gunicorn writes its access line after the response
-    while reference not in deployment.log("gunicorn.log") and time.monotonic() < deadline:
+    deadline = time.monotonic() + 10  # both write their access line after the response
+    while time.monotonic() < deadline:
+        nginx, portal = deployment.log("portal-access.log"), deployment.log("gunicorn.log")
+        if reference in nginx and reference in portal:
+            break
         time.sleep(0.1)
-    nginx, portal = deployment.log("portal-access.log"), deployment.log("gunicorn.log")
     assert reference in nginx and reference in portal, "the request is not in both logs"
     for marker in (token, "127.0.0.9", "query-marker", "referrer-marker", "ua-marker", "/r/"):
         assert marker not in nginx, f"nginx logged {marker}"
