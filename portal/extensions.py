@@ -9,8 +9,6 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 
-from .database import RequestSession
-
 # Named constraints so Alembic migrations can alter them on SQLite and PostgreSQL alike.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -20,11 +18,7 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-# Its session class (portal/database.py) reads in autocommit on PostgreSQL.
-db = SQLAlchemy(
-    metadata=MetaData(naming_convention=NAMING),
-    session_options={"class_": RequestSession},
-)
+db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
 babel = Babel()

@@ -20,12 +20,14 @@ from .checking_client import CheckingClient  # noqa: E402
 
 
 # What these tests do not depend on which database the suite runs on: pages in a browser,
-# wording, pure rules, settings, the production deployment and the fault tests (each makes the
-# databases it needs). .ci/run runs them in its first pass only (-m "not engine_independent").
+# wording, pure rules, settings, SQLite's locking, the production deployment and the fault tests
+# (each makes the databases it needs). .ci/run runs them in its first pass only
+# (-m "not engine_independent").
 ENGINE_INDEPENDENT = (
     "browser/",
     "production/",
     "test_config.py",
+    "test_database.py",
     "test_easy_read.py",
     "test_faults.py",
     "test_limits.py",

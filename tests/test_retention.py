@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import AuditCase, Invitation, Response, utcnow
+from portal.models import AuditCase, Invitation, Response, SavedPage, utcnow
 
 from .helpers import begin, full_journey, new_link, response_for
 
@@ -57,10 +57,12 @@ def test_purge_deletes_abandoned_drafts_of_dead_links(app, client):
     invitation = response_for(path).invitation
     invitation.expires_at = utcnow() - timedelta(days=1)
     db.session.commit()
+    assert db.session.scalars(select(SavedPage.page)).all() == ["who"]
 
     result = app.test_cli_runner().invoke(args=["retention", "purge", "--months", "12"])
     assert "Deleted 1 abandoned draft(s)" in result.output
     db.session.commit()
     assert db.session.get(Invitation, invitation.id).response is None
+    assert db.session.scalars(select(SavedPage.page)).all() == []  # gone with their draft
     assert response_for(live) is not None
     assert db.session.scalar(select(Response.status)) == "draft"

@@ -1,167 +1,231 @@
-"""Saving a page writes in the database itself, so two tabs at once lose nothing; a question
-page is saved in one statement where the database allows it."""
+"""Saving: one function saves every journey page, in one transaction that first checks this
+session may save it. The routes below are written out by hand from the questionnaire (not asked
+of runner.py), and each page is tried before its turn, in its turn and off the route."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from flask import session
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from portal.extensions import db
-from portal.journey.runner import CHECK, allowed, route
-from portal.journey.saving import (
-    _may_save,
-    mark_saved,
-    route_choices,
-    save_answer,
-    save_question,
-)
-from portal.models import Answer, ConsentRecord, Invitation, Response, utcnow
-from portal.questionnaire import QUESTION_IDS, STEPS, Progress
+from portal.journey import saving
+from portal.journey.saving import write_page
+from portal.journey.state import current_draft
+from portal.models import Answer, Invitation, Response, SavedPage, utcnow
+from portal.questionnaire import QUESTION_IDS, STEPS
 
-from .helpers import CONSENT_AGREE, begin, new_link, response_for
+from .helpers import CONSENT_AGREE, begin, full_journey, new_link, response_for
+
+REPRESENTATIVE = {
+    "representative_name": "Alex Carer",
+    "representative_relationship": "Son",
+    "representative_basis": "lpa",
+}
+QUESTIONS = {q: {f"{q}_comment": f"About {q}"} for q in QUESTION_IDS}
+
+# Each person's route: the pages they are asked, in order, with what they answer; and where
+# the last save leads. Written from the source document, not from runner.route().
+ROUTES = {
+    "the adult agrees": (
+        [
+            ("who", {"respondent": "adult"}),
+            ("consent", CONSENT_AGREE),
+            *QUESTIONS.items(),
+            ("contact", {"contact_email": "sam@example.org"}),
+        ],
+        "/feedback/check",
+    ),
+    "someone for the adult agrees": (
+        [
+            ("who", {"respondent": "representative"}),
+            ("representative", REPRESENTATIVE),
+            ("consent", CONSENT_AGREE),
+            *QUESTIONS.items(),
+            ("contact", {}),
+        ],
+        "/feedback/check",
+    ),
+    "the adult declines, with anonymous feedback": (
+        [
+            ("who", {"respondent": "adult"}),
+            ("consent", {"decision": "decline"}),
+            ("anonymous", {"anonymous_feedback": "yes"}),
+            *QUESTIONS.items(),
+        ],
+        "/feedback/check",
+    ),
+    "the adult declines, with no feedback": (
+        [
+            ("who", {"respondent": "adult"}),
+            ("consent", {"decision": "decline"}),
+            ("anonymous", {"anonymous_feedback": "no"}),
+        ],
+        "/feedback/confirmation",
+    ),
+}
+EVERY_PAGE = ("who", "representative", "consent", "anonymous", *QUESTION_IDS, "contact")
 
 
-def _draft(client) -> Response:
+def _saved_pages(response_id: int) -> set[str]:
+    db.session.commit()  # a fresh snapshot, as a new request would have
+    return set(db.session.scalars(select(SavedPage.page).filter_by(response_id=response_id)))
+
+
+def _answered(response_id: int) -> set[str]:
+    db.session.commit()
+    return set(db.session.scalars(select(Answer.question_id).filter_by(response_id=response_id)))
+
+
+def _token(client) -> str:
+    return client.csrf_token("/feedback/who")
+
+
+@pytest.mark.parametrize("name", ROUTES)
+def test_each_page_is_saved_in_its_turn_and_never_before(client, name):
+    pages, end = ROUTES[name]
     path = new_link()
     begin(client, path)
-    return response_for(path)
+    token = _token(client)
+    response_id = response_for(path).id
+    route = [page for page, _data in pages]
+    for turn, (page, data) in enumerate(pages):
+        # Every later page of the route, and every page off it, is refused with the page
+        # whose turn it is, and stores nothing.
+        for early in [*route[turn + 1 :], *(p for p in EVERY_PAGE if p not in route)]:
+            early_data = dict(pages)[early] if early in route else QUESTIONS.get(early, {})
+            refused = client.post(f"/feedback/{early}", data={"csrf_token": token, **early_data})
+            assert refused.status_code == 302, (name, page, early)
+            assert refused.headers["Location"] == f"/feedback/{page}", (name, page, early)
+        assert _saved_pages(response_id) == set(route[:turn]), (name, page)
+        assert _answered(response_id) == {q for q in route[:turn] if q in QUESTIONS}
+
+        saved = client.post(f"/feedback/{page}", data={"csrf_token": token, **data})
+        following = f"/feedback/{route[turn + 1]}" if turn + 1 < len(route) else end
+        assert saved.status_code == 302 and saved.headers["Location"] == following, (name, page)
+    assert _saved_pages(response_id) == set(route)
+    stored = {a.question_id: a.comment for a in response_for(path).answers}
+    assert stored == {q: data[f"{q}_comment"] for q, data in pages if q in QUESTIONS}
 
 
-def _reread(response: Response) -> Response:
+def _at_q1(client) -> tuple[str, str, int]:
+    path = new_link()
+    begin(client, path)
+    assert client.submit("/feedback/who", {"respondent": "adult"}).status_code == 302
+    assert client.submit("/feedback/consent", CONSENT_AGREE).status_code == 302
+    return path, _token(client), response_for(path).id
+
+
+def _save_q1(client, token: str):
+    return client.post("/feedback/q1", data={"csrf_token": token, "q1": "always"})
+
+
+def test_an_older_session_saves_nothing(app, client):
+    path, token, response_id = _at_q1(client)
+    begin(app.test_client(), path)  # someone begins again in another browser
+    ended = _save_q1(client, token)
+    assert ended.status_code == 403 and "Your session has ended" in ended.soup.get_text()
+    assert _saved_pages(response_id) == {"who", "consent"} and _answered(response_id) == set()
+
+
+@pytest.mark.parametrize("stopped", ["revoked", "expired"])
+def test_a_link_that_stopped_working_saves_nothing(client, stopped):
+    path, token, response_id = _at_q1(client)
+    invitation = db.session.get(Invitation, response_for(path).invitation_id)
+    if stopped == "revoked":
+        invitation.revoked_at = utcnow()
+    else:
+        invitation.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    db.session.refresh(response)
-    return response
+    ended = _save_q1(client, token)
+    assert ended.status_code == 403 and "Your session has ended" in ended.soup.get_text()
+    assert _saved_pages(response_id) == {"who", "consent"} and _answered(response_id) == set()
 
 
-def test_pages_saved_by_two_tabs_from_the_same_reading_both_count(client):
-    response = _draft(client)
-    # Both tabs read "nothing saved yet", then each saves its own page.
-    mark_saved(response.id, "q1")
-    mark_saved(response.id, "q12")
-    mark_saved(response.id, "q1")  # saving a page again does not list it twice
-    mark_saved(response.id, "q2", format="easy_read", language="cy")
-    response = _reread(response)
-    assert response.pages_saved.split() == ["q1", "q12", "q2"]
-    assert (response.format, response.language) == ("easy_read", "cy")
-    mark_saved(response.id, "q3")  # without a format or language, both are kept
-    response = _reread(response)
-    assert response.pages_saved.split() == ["q1", "q12", "q2", "q3"]
-    assert (response.format, response.language) == ("easy_read", "cy")
+def test_after_sending_a_save_stores_nothing(app, client):
+    path = new_link()
+    full_journey(client, path, {"q1": {"q1": "always"}})
+    token = client.csrf_token("/feedback/confirmation")
+    late = _save_q1(client, token)  # a second tab left open at question 1
+    assert "You have already sent your answers" in late.soup.get_text()
+    assert response_for(path).answer("q1").codes == "always"
 
 
-def test_saving_one_question_twice_keeps_one_row_with_the_last_answer(client):
-    response = _draft(client)
-    save_answer(response.id, STEPS["q1"], {"q1": "always", "q1_comment": "First"})
-    save_answer(response.id, STEPS["q1"], {"q1": "not_at_all", "q1_comment": ""})
-    db.session.commit()
-    rows = db.session.scalars(select(Answer).where(Answer.response_id == response.id)).all()
-    assert [(a.question_id, a.codes, a.comment) for a in rows] == [("q1", "not_at_all", None)]
+def test_a_save_that_fails_half_way_leaves_nothing_half_saved(client, monkeypatch):
+    """The answer and the page's mark are written in one transaction: if the second write
+    fails (a crash, the database gone), the first is not kept either, and the person is asked
+    the page again."""
+    path, token, response_id = _at_q1(client)
+    real_insert = saving._insert
+
+    def failing_insert(model):
+        if model is SavedPage:
+            raise RuntimeError("the process died here")
+        return real_insert(model)
+
+    monkeypatch.setattr(saving, "_insert", failing_insert)
+    assert _save_q1(client, token).status_code == 500
+    monkeypatch.undo()
+    assert _saved_pages(response_id) == {"who", "consent"} and _answered(response_id) == set()
+    assert client.get("/feedback/q2").headers["Location"] == "/feedback/q1"
+    assert _save_q1(client, token).headers["Location"] == "/feedback/q2"
+    assert response_for(path).answer("q1").codes == "always"
 
 
-def test_the_database_lets_a_question_be_saved_exactly_when_the_runner_allows_it(client):
-    """save_question's SQL condition is derived from the runner; here every combination of the
-    answers that choose the route, with every saved-so-far list along it (and each with one
-    earlier page missing), gets the same verdict from both for all twelve questions."""
-    response = _draft(client)
-    consent = ConsentRecord(response=response)
-    db.session.add(consent)
-    db.session.flush()
-    verdicts = select(*(_may_save(q).label(q) for q in QUESTION_IDS)).select_from(
-        Response.__table__.outerjoin(
-            ConsentRecord.__table__, ConsentRecord.response_id == Response.id
-        )
-    )
-    verdicts = verdicts.where(Response.id == response.id)
-    checked = 0
-    for respondent, decision, anonymous in route_choices():
-        shape = Progress(respondent, decision, anonymous)
-        pages = [p for p in route(shape) if p != CHECK]
-        lists = [pages[:n] for n in range(len(pages) + 1)]
-        lists += [pages[:n] + pages[n + 1 :] for n in range(len(pages))]
-        for saved in lists:
-            response.respondent = respondent
-            consent.decision, consent.anonymous_feedback = decision, anonymous
-            response.pages_saved = " ".join(saved)
-            db.session.flush()
-            got = [bool(v) for v in db.session.execute(verdicts).one()]
-            want = [allowed(q, replace(shape, answered=set(saved))) for q in QUESTION_IDS]
-            assert got == want, (shape, saved)
-            checked += want.count(True)
-    assert checked > 100  # the allowed side was reached often, not only the refusals
-
-    # With no consent record at all, as before the consent page is saved: no question.
-    db.session.delete(consent)
-    response.respondent, response.pages_saved = "adult", "who"
-    db.session.flush()
-    assert not any(db.session.execute(verdicts).one())
-
-
-def _save_q(app, invitation: Invitation, qid: str, generation: int | None = None):
+def test_pages_saved_from_the_same_reading_both_count(app, client):
+    """Two tabs that read the draft before either saved: each save adds its own page, so
+    neither is lost; a save without a format or language keeps the ones stored."""
+    path, _token_, response_id = _at_q1(client)
+    invitation = response_for(path).invitation
     with app.test_request_context():
-        session["inv"] = invitation.id
-        session["gen"] = invitation.session_generation if generation is None else generation
-        return save_question(STEPS[qid], {qid: "always", f"{qid}_comment": "Hi"}, "easy_read", "cy")
-
-
-def _answered(response: Response) -> list[str]:
+        session["inv"], session["gen"] = invitation.id, invitation.session_generation
+        draft = current_draft()
+    write_page(draft, STEPS["q1"], {"q1": "always"}, format="easy_read", language="cy")
+    write_page(draft, STEPS["q2"], {"q2_comment": "Second tab"})
+    write_page(draft, STEPS["q1"], {"q1": "not_at_all"})  # a page saved again: one row
     db.session.commit()
-    return sorted(db.session.scalars(select(Answer.question_id).filter_by(response=response)))
-
-
-def test_a_question_is_saved_in_one_statement_only_when_the_session_may_save_it(app, client):
-    path = new_link()
-    begin(client, path)
-    assert client.submit("/feedback/who", {"respondent": "adult"}).status_code == 302
-    assert client.submit("/feedback/consent", CONSENT_AGREE).status_code == 302
-    response = response_for(path)
-    invitation = response.invitation
-    if db.engine.dialect.name != "postgresql":
-        # SQLite runs in the process, with no round trips to save: the ordinary path saves.
-        assert _save_q(app, invitation, "q1") is None
-        assert _answered(response) == []
-        return
-
-    progress = _save_q(app, invitation, "q1")
-    assert progress.answered == {"who", "consent", "q1"} and progress.decision == "agree"
-    assert _answered(response) == ["q1"]
-    db.session.refresh(response)
+    assert _saved_pages(response_id) == {"who", "consent", "q1", "q2"}
+    response = db.session.get(Response, response_id)
     assert (response.format, response.language) == ("easy_read", "cy")
-    assert response.answer("q1").codes == "always" and response.answer("q1").comment == "Hi"
-
-    # Nothing is saved past an unsaved page, from an older session, after expiry or sending.
-    assert _save_q(app, invitation, "q3") is None
-    assert _save_q(app, invitation, "q2", generation=invitation.session_generation - 1) is None
-    invitation.expires_at = utcnow() - timedelta(minutes=1)
-    db.session.commit()
-    assert _save_q(app, invitation, "q2") is None
-    invitation.expires_at = utcnow() + timedelta(days=1)
-    response.status = "submitted"
-    db.session.commit()
-    assert _save_q(app, invitation, "q2") is None
-    assert _answered(response) == ["q1"]
-    response.status = "draft"
-    invitation.revoked_at = utcnow()
-    db.session.commit()
-    assert _save_q(app, invitation, "q2") is None
-    invitation.revoked_at = None
-    db.session.commit()
-    assert _save_q(app, invitation, "q2").answered == {"who", "consent", "q1", "q2"}
-    assert _answered(response) == ["q1", "q2"]
+    assert response.answer("q1").codes == "not_at_all" and len(response.answers) == 2
 
 
-def test_a_page_the_one_statement_did_not_save_is_saved_by_the_ordinary_path(client, monkeypatch):
-    """If the draft changed between save_question's look and the page's own read (another tab
-    saved the page before, say), the ordinary path finds the page open and saves it there."""
+def test_showing_a_page_never_writes(client):
+    """Mail scanners and browsers open pages unasked: only a POST (or Exit this page) writes,
+    and on SQLite no GET takes the write lock."""
     path = new_link()
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        statements.append(statement.lstrip().split(None, 2)[:2])
+
+    client.get(path)
     begin(client, path)
-    assert client.submit("/feedback/who", {"respondent": "adult"}).status_code == 302
-    assert client.submit("/feedback/consent", CONSENT_AGREE).status_code == 302
-    monkeypatch.setattr("portal.journey.views.save_question", lambda *args, **kwargs: None)
-    saved = client.submit("/feedback/q1", {"q1": "always", "q1_comment": "Kept"})
-    assert saved.status_code == 302 and saved.headers["Location"].endswith("/feedback/q2")
-    response = response_for(path)
-    assert response.answer("q1").codes == "always" and response.answer("q1").comment == "Kept"
-    assert "q1" in response.pages_saved.split()
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        for page, data in ROUTES["the adult agrees"][0]:
+            statements.clear()
+            assert client.get(f"/feedback/{page}").status_code == 200
+            assert client.get(f"/feedback/{page}?change=1").status_code == 200
+            assert _writes(statements) == [], page
+            client.submit(f"/feedback/{page}", data)
+        for page in ("/feedback/check", "/feedback/q1", path):
+            statements.clear()
+            assert client.get(page).status_code == 200
+            assert _writes(statements) == [], page
+        client.submit("/feedback/check")
+        statements.clear()
+        assert client.get("/feedback/confirmation").status_code == 200
+        assert _writes(statements) == []
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+
+
+def _writes(statements: list[list[str]]) -> list[list[str]]:
+    return [
+        words
+        for words in statements
+        if words[0].upper() in ("INSERT", "UPDATE", "DELETE") or words == ["BEGIN", "IMMEDIATE"]
+    ]

@@ -13,6 +13,7 @@ import uuid
 from sqlalchemy import select, update
 
 from .. import letters
+from ..database import begin_write
 from ..extensions import db
 from ..models import utcnow
 from ..models.outbox import OutboxMessage
@@ -30,9 +31,10 @@ def letters_due() -> list[OutboxMessage]:
 def make_batch(actor: str) -> tuple[bytes, list[int]] | None:
     """The PDF of all letters due and their message ids, or None if there are none. Letters are
     marked sent (and their content cleared) in the session: commit after handing the PDF over,
-    or roll back to leave them queued."""
-    from .worker import begin_write
-
+    or roll back to leave them queued. It begins a transaction of its own (anything left
+    uncommitted in the session is dropped), so that on SQLite it holds the write lock from the
+    start."""
+    db.session.rollback()
     begin_write()
     query = (
         select(OutboxMessage)
@@ -66,7 +68,6 @@ def make_batch(actor: str) -> tuple[bytes, list[int]] | None:
             execution_options={"synchronize_session": False},
         )
         if done.rowcount != 1:  # cancelled or taken by someone else meanwhile: start again
-            db.session.rollback()
             return make_batch(actor)
         ids.append(message.id)
         message_outcome(message, "sent", actor=actor, note=f"in {batch}")

@@ -19,9 +19,10 @@ import time
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy import and_, or_, select, update
 
 from .. import letters
+from ..database import begin_write
 from ..extensions import db
 from ..models import utcnow
 from ..models.outbox import OutboxMessage
@@ -42,14 +43,6 @@ def _due(now):
             and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at <= now - lease),
         ),
     )
-
-
-def begin_write() -> None:
-    """On SQLite, take the write lock as the transaction begins (as BEGIN IMMEDIATE would), so
-    reading and then writing cannot fail on a snapshot another connection has since changed.
-    Call it first thing in a transaction. A write that matches no rows still takes the lock."""
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(text("UPDATE outbox_message SET id = id WHERE 0 = 1"))
 
 
 def claim(limit: int = 20) -> list[int]:

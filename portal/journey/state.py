@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from enum import Enum
 
 from flask import session
 from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import joinedload
 
-from ..database import Prepared, run
 from ..extensions import db
-from ..models import Answer, ConsentRecord, Invitation, Response, utcnow
+from ..models import Answer, ConsentRecord, Invitation, Response, SavedPage, utcnow
 from ..questionnaire import Progress
+from .runner import allowed
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, so it reads back over the phone
 
@@ -58,6 +59,8 @@ class Draft:
     """What every journey page needs to know about this browser's draft, read in one query."""
 
     response_id: int
+    invitation_id: int
+    case_id: int
     submitted: bool
     progress: Progress
     # The answer saved for the question asked about, if any: (option codes, comment).
@@ -65,37 +68,52 @@ class Draft:
 
     def response(self) -> Response:
         """The draft as ORM objects, for the pages that show or change more than this: the
-        response with its consent and answers, in one query."""
+        response with its consent and answers, in one query (read afresh: saving writes past
+        the ORM)."""
         return db.session.get(
             Response,
             self.response_id,
             options=(joinedload(Response.consent), joinedload(Response.answers)),
+            populate_existing=True,
         )
 
 
-# Plain columns, not ORM entities: a question page is read on every request, and loading
-# objects cost more than the rest of the page (see BENCHMARKS.md).
-_DRAFT = Prepared(
+class Refusal(Enum):
+    """Why a session may not open or save a page now."""
+
+    SESSION_ENDED = "session ended"  # not the link's live session, or the link stopped working
+    SENT = "already sent"
+    NOT_YET = "an earlier page on the route is not saved yet"
+
+
+# Plain columns, not ORM entities: a question page reads this on every request. One row per
+# saved page (or one row with none); built once, as it runs on every journey page.
+_DRAFT = (
     select(
+        Invitation.case_id,
         Invitation.session_generation,
         Invitation.revoked_at,
         Invitation.expires_at,
         Response.id.label("response_id"),
         Response.status,
-        Response.pages_saved,
         Response.respondent,
         ConsentRecord.decision,
         ConsentRecord.anonymous_feedback,
         Answer.codes,
         Answer.comment,
+        SavedPage.page,
     )
     .join(Response, Response.invitation_id == Invitation.id)
     .outerjoin(ConsentRecord, ConsentRecord.response_id == Response.id)
     .outerjoin(
         Answer, and_(Answer.response_id == Response.id, Answer.question_id == bindparam("q"))
     )
+    .outerjoin(SavedPage, SavedPage.response_id == Response.id)
     .where(Invitation.id == bindparam("id"))
 )
+# For saving: the draft's row stays locked until the transaction ends, so another tab's save or
+# send waits for this one and then sees it (SQLite's writers wait at BEGIN IMMEDIATE instead).
+_DRAFT_FOR_SAVING = _DRAFT.with_for_update(of=Response)
 
 
 def session_ids() -> tuple[int, int] | None:
@@ -106,15 +124,20 @@ def session_ids() -> tuple[int, int] | None:
     return None
 
 
-def current_draft(question_id: str = "") -> Draft | None:
+def current_draft(question_id: str = "", for_saving: bool = False) -> Draft | None:
     """This browser's draft, if its session is still the live one; with the saved answer to
-    ``question_id`` if one is given."""
+    ``question_id`` if one is given. ``for_saving`` locks it for the rest of the transaction."""
     ids = session_ids()
     if ids is None:
         return None
     inv_id, generation = ids
-    row = run(_DRAFT, {"id": inv_id, "q": question_id})
-    if row is None or row.session_generation != generation or row.revoked_at is not None:
+    rows = db.session.execute(
+        _DRAFT_FOR_SAVING if for_saving else _DRAFT, {"id": inv_id, "q": question_id}
+    ).all()
+    if not rows:
+        return None
+    row = rows[0]
+    if row.session_generation != generation or row.revoked_at is not None:
         return None
     submitted = row.status == "submitted"
     # After submitting, the confirmation page still shows even if the link has expired.
@@ -122,15 +145,30 @@ def current_draft(question_id: str = "") -> Draft | None:
         return None
     return Draft(
         response_id=row.response_id,
+        invitation_id=inv_id,
+        case_id=row.case_id,
         submitted=submitted,
         progress=Progress(
             respondent=row.respondent,
             decision=row.decision,
             anonymous_feedback=row.anonymous_feedback,
-            answered=set(row.pages_saved.split()),
+            answered={r.page for r in rows if r.page is not None},
         ),
         answer=None if row.codes is None else (row.codes, row.comment),
     )
+
+
+def refusal(draft: Draft | None, page: str) -> Refusal | None:
+    """Why this session may not open or save ``page`` now, or None if it may: its session is
+    the link's live one, its answers are not sent, and every earlier page on the person's route
+    (runner.allowed) is saved. Saving and showing a page both ask this."""
+    if draft is None:
+        return Refusal.SESSION_ENDED
+    if draft.submitted:
+        return Refusal.SENT
+    if not allowed(page, draft.progress):
+        return Refusal.NOT_YET
+    return None
 
 
 def ensure_response(invitation: Invitation) -> Response:

@@ -1,19 +1,17 @@
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
 from babel.dates import format_date
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, refresh
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from .. import links
 from ..extensions import db, limiter
 from ..locale import language
-from ..models import Invitation, Response, utcnow
+from ..models import Invitation
 from ..models.events import record
 from ..questionnaire import QUESTIONS, STEPS
 from ..security import csp_nonce, csrf_token
@@ -22,19 +20,10 @@ from . import bp
 from .forms import make_form
 from .page_cache import fill, placeholder
 from .runner import CHECK, allowed, next_page, previous_page, resume_page
-from .saving import (
-    answer_values,
-    current_values,
-    discard_off_route,
-    mark_saved,
-    progress,
-    save_answer,
-    save_question,
-    save_step,
-)
-from .state import current_draft, end_session, ensure_response, start_session
+from .saving import answer_values, current_values, progress, save_page, send
+from .state import Refusal, current_draft, end_session, ensure_response, refusal, start_session
 from .summary import summary_rows
-from .withdrawal import issue_withdrawal_link, withdrawal_url
+from .withdrawal import withdrawal_url
 
 # Starting from a link: generous for a person, tight for anyone trying links at scale.
 LINK_LIMIT = "30 per minute;200 per hour"
@@ -97,24 +86,16 @@ def begin_journey(invitation: Invitation, via: str | None = None):
     return redirect(url_for("journey.page", page=resume_page(progress(response))))
 
 
-def _already_submitted():
-    """A second tab or a second click after submitting: nothing more is stored."""
-    if request.method == "POST":
-        return render_template("public/already_sent.html")
-    return redirect(url_for("journey.confirmation"))
-
-
-def _reachable(page: str, question_id: str = ""):
-    """This session's draft if it may open ``page`` now; otherwise the page to show instead
-    (session ended, already sent, or an earlier page not yet saved)."""
-    draft = current_draft(question_id)
-    if draft is None:
-        return None, (render_template("public/session_ended.html"), 403)
-    if draft.submitted:
-        return None, _already_submitted()
-    if not allowed(page, draft.progress):
-        return None, redirect(url_for("journey.page", page=resume_page(draft.progress)))
-    return draft, None
+def _refused(refused: Refusal, draft):
+    """The page a session gets instead of the one it asked for."""
+    if refused is Refusal.SESSION_ENDED:
+        return render_template("public/session_ended.html"), 403
+    if refused is Refusal.SENT:
+        # A second tab or a second click after sending: nothing more is stored.
+        if request.method == "POST":
+            return render_template("public/already_sent.html")
+        return redirect(url_for("journey.confirmation"))
+    return redirect(url_for("journey.page", page=resume_page(draft.progress)))
 
 
 @bp.route("/feedback/<page>", methods=["GET", "POST"])
@@ -124,47 +105,31 @@ def page(page: str):
     step = STEPS.get(page)
     if step is None:
         abort(404)
-    # A question page needs nothing but the draft's one-query read (state.py), and is saved in
-    # one statement where the database can (saving.save_question); the other pages load the
-    # response itself.
-    asking = step.store == "answer"
     changing = request.args.get("change") == "1"
-    form = valid = None
+    form = None
     if request.method == "POST":
         form = make_form(step)
-        valid = form.validate()
-        if valid and asking:
-            saved = save_question(step, form.data, format=current_format(), language=language())
-            if saved is not None:
-                return _after_saving(page, saved, changing)
+        if form.validate():
+            outcome = save_page(step, form.data, format=current_format(), language=language())
+            if outcome.refused is not None:
+                return _refused(outcome.refused, outcome.draft)
+            if outcome.sent:
+                return redirect(url_for("journey.confirmation"))
+            return _after_saving(page, outcome.progress, changing)
 
-    draft, instead = _reachable(page, step.id if asking else "")
-    if instead is not None:
-        return instead
-    response = None if asking else draft.response()
+    # A question page needs nothing but the draft's one-query read (state.py); the other pages
+    # load the response itself to fill their form in.
+    asking = step.store == "answer"
+    draft = current_draft(step.id if asking else "")
+    refused = refusal(draft, page)
+    if refused is not None:
+        return _refused(refused, draft)
     state = draft.progress
-
-    if request.method == "POST":
-        if valid:
-            if asking:
-                # SQLite, or a draft that changed since save_question looked. Each its own
-                # transaction (database.run): the answer first, so a crash between the two
-                # leaves it saved, and the page is asked again with it filled in.
-                save_answer(draft.response_id, step, form.data)
-                mark_saved(draft.response_id, step.id, format=current_format(), language=language())
-                state = replace(state, answered=state.answered | {step.id})
-            else:
-                save_step(step, response, form.data, format=current_format(), language=language())
-                state = progress(response)
-                if step.id == "anonymous" and state.anonymous_feedback == "no":
-                    return _submit(response)
-                db.session.commit()
-            return _after_saving(page, state, changing)
-    else:
+    if form is None:
         if asking:
             saved = answer_values(step, *draft.answer) if draft.answer else {}
         else:
-            saved = current_values(step, response)
+            saved = current_values(step, draft.response())
         if current_app.config.get("PAGE_CACHE", True):
             return _cached_step_page(step, state, saved, changing)
         form = make_form(step, data=saved)
@@ -245,39 +210,21 @@ def _cached_step_page(step, state, saved: dict, changing: bool):
 
 
 def check_answers():
-    draft, instead = _reachable(CHECK)
-    if instead is not None:
-        return instead
-    response, state = draft.response(), draft.progress
     if request.method == "POST":
-        return _submit(response)
+        outcome = send(format=current_format(), language=language())
+        if outcome.refused is not None:
+            return _refused(outcome.refused, outcome.draft)
+        return redirect(url_for("journey.confirmation"))
+    draft = current_draft()
+    refused = refusal(draft, CHECK)
+    if refused is not None:
+        return _refused(refused, draft)
+    state = draft.progress
     return render_template(
         "public/check.html",
-        sections=summary_rows(response, state, change_links=True),
+        sections=summary_rows(draft.response(), state, change_links=True),
         back_url=url_for("journey.page", page=previous_page(CHECK, state)),
     )
-
-
-def _submit(response: Response):
-    """Submit once. The status guard makes a double click or a second tab a no-op that lands
-    on the confirmation, and only one response is ever stored for an invitation."""
-    discard_off_route(response)
-    response.format = current_format()
-    response.language = language()
-    done = db.session.execute(
-        update(Response)
-        .where(Response.id == response.id, Response.status == "draft")
-        .values(status="submitted", submitted_at=utcnow())
-    )
-    if done.rowcount == 1:
-        invitation = response.invitation
-        record("submitted", case_id=invitation.case_id, invitation_id=invitation.id)
-        if response.consent is not None and response.consent.decision == "agree":
-            issue_withdrawal_link(response)
-        db.session.commit()
-        return redirect(url_for("journey.confirmation"))
-    db.session.rollback()
-    return render_template("public/already_sent.html")
 
 
 @bp.get("/feedback/confirmation")

@@ -3,7 +3,7 @@
 from .base import utcnow
 from .cases import AuditCase, Participant
 from .events import AuditEvent
-from .journey import Answer, ConsentRecord, Invitation, Response
+from .journey import Answer, ConsentRecord, Invitation, Response, SavedPage
 from .outbox import InvitationCode, OutboxMessage
 from .staff import SafeguardingConcern, SignInThrottle, StaffSession, StaffUser
 
@@ -18,6 +18,7 @@ __all__ = [
     "Participant",
     "Response",
     "SafeguardingConcern",
+    "SavedPage",
     "SignInThrottle",
     "StaffSession",
     "StaffUser",

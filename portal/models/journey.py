@@ -51,8 +51,6 @@ class Response(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Pages saved so far, space separated, so a returning person carries on where they were.
-    pages_saved: Mapped[str] = mapped_column(Text, default="")
     # Hash of the secret in the "stop sharing my information" link given on the confirmation.
     withdraw_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
@@ -72,10 +70,13 @@ class Response(db.Model):
     answers: Mapped[list[Answer]] = orm.relationship(
         back_populates="response", order_by="Answer.id", cascade="all, delete-orphan"
     )
+    saved_pages: Mapped[list[SavedPage]] = orm.relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def saved(self) -> set[str]:
-        return set(self.pages_saved.split())
+        return {saved.page for saved in self.saved_pages}
 
     def answer(self, question_id: str) -> Answer | None:
         return next((a for a in self.answers if a.question_id == question_id), None)
@@ -123,3 +124,15 @@ class Answer(db.Model):
     @property
     def code_list(self) -> list[str]:
         return self.codes.split()
+
+
+class SavedPage(db.Model):
+    """A journey page this response has saved, so a returning person carries on where they
+    were and no page can be skipped. A row each, so two tabs saving two pages both count."""
+
+    __tablename__ = "saved_page"
+
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
+    )
+    page: Mapped[str] = mapped_column(String(20), primary_key=True)

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select, text
 
+from ..database import begin_write
 from ..delivery import (
     MissingContact,
     feedback_channel,
@@ -30,7 +31,6 @@ from ..delivery import (
     queue_reminder,
     reminders_due,
 )
-from ..delivery.worker import begin_write
 from ..extensions import db
 from ..models import AuditCase, AuditEvent, OutboxMessage, Participant
 from ..models.cases import RECIPIENTS
