@@ -13,7 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
+
+def N_(message: str) -> str:
+    """Marks wording for the message catalogs and gives it back as it is (gettext's no-op
+    marker, which pybabel extracts by default), so this module needs no Flask: the wording is
+    translated where it is shown, by portal/wording.py's say()."""
+    return message
+
 
 STANDARD = "standard"
 EASY_READ = "easy_read"
@@ -28,7 +34,9 @@ SHORT_MAX = 200
 class Text:
     """One piece of wording, in standard and (optionally) Easy Read form. ``picture`` is the
     Easy Read picture shown beside it when it stands as a block of its own (an intro paragraph).
-    A Text whose standard form is None is shown in Easy Read only (an extra explanation)."""
+    A Text whose standard form is None is shown in Easy Read only (an extra explanation).
+    The wording is message ids marked with N_ here, lazy strings in the Flask modules that add
+    their own (journey/forms.py, easy_read.py); say() shows either in the active language."""
 
     standard: object
     easy: object = None
@@ -104,9 +112,9 @@ def comment_field(qid: str, label=None, easy=None, hint: Text | None = None) -> 
     return Field(
         id=f"{qid}_comment",
         kind="textarea",
-        label=Text(label or _l("Comments"), easy or _l("Do you want to tell us more?")),
-        hint=hint or Text(None, _l("You do not have to write anything.")),
-        name=Text(label or _l("Comments"), _l("Tell us more")),
+        label=Text(label or N_("Comments"), easy or N_("Do you want to tell us more?")),
+        hint=hint or Text(None, N_("You do not have to write anything.")),
+        name=Text(label or N_("Comments"), N_("Tell us more")),
         max_length=COMMENT_MAX,
         spellcheck=True,
         picture=COMMENT_PICTURE,
@@ -133,7 +141,7 @@ def question(
             kind="textarea",
             label=text,
             hint=hint,
-            name=Text(_l("Your answer"), _l("Your answer")),
+            name=Text(N_("Your answer"), N_("Your answer")),
             max_length=COMMENT_MAX,
             spellcheck=True,
             picture=picture,
@@ -149,35 +157,35 @@ def opt(code: str, standard, easy=None, picture: str | None = None, exclusive=Fa
 
 
 NOT_ANSWERED = opt(
-    "not_answered", _l("Not answered"), _l("I do not want to answer."), picture="non_speaking"
+    "not_answered", N_("Not answered"), N_("I do not want to answer."), picture="non_speaking"
 )
 
 # --- Who is filling this in ----------------------------------------------------------------
 
 WHO = Step(
     id="who",
-    title=Text(_l("Who is filling this in?"), _l("Who is filling in this form?")),
+    title=Text(N_("Who is filling this in?"), N_("Who is filling in this form?")),
     store="response",
     picture="ask_,_to",
     fields=(
         Field(
             id="respondent",
             kind="radios",
-            label=Text(_l("Who is filling this in?"), _l("Who is filling in this form?")),
+            label=Text(N_("Who is filling this in?"), N_("Who is filling in this form?")),
             required=Text(
-                _l("Select who is filling this in"), _l("Choose who is filling in this form.")
+                N_("Select who is filling this in"), N_("Choose who is filling in this form.")
             ),
             options=(
                 opt(
                     "adult",
-                    _l("I am the person the safeguarding was about"),
-                    _l("Me. The safeguarding was about me."),
+                    N_("I am the person the safeguarding was about"),
+                    N_("Me. The safeguarding was about me."),
                     picture="I",
                 ),
                 opt(
                     "representative",
-                    _l("I am filling this in for someone else"),
-                    _l("I am filling it in for someone else."),
+                    N_("I am filling this in for someone else"),
+                    N_("I am filling it in for someone else."),
                     picture="help_,_to",
                 ),
             ),
@@ -188,40 +196,40 @@ WHO = Step(
 REPRESENTATIVE_BASES = (
     opt(
         "lpa",
-        _l("Lasting power of attorney"),
-        _l("I have lasting power of attorney. This legal paper lets me decide things for them."),
+        N_("Lasting power of attorney"),
+        N_("I have lasting power of attorney. This legal paper lets me decide things for them."),
         picture="sign_,_to",
     ),
     opt(
         "deputy",
-        _l("Deputy appointed by the Court of Protection"),
-        _l("A court made me their deputy. A deputy can decide things for them."),
+        N_("Deputy appointed by the Court of Protection"),
+        N_("A court made me their deputy. A deputy can decide things for them."),
         picture="Houses_of_Parliament",
     ),
     opt(
         "advocate",
-        _l("Advocate or IMCA"),
-        _l("I am their advocate. An advocate helps someone say what they want."),
+        N_("Advocate or IMCA"),
+        N_("I am their advocate. An advocate helps someone say what they want."),
         picture="talk_2_,_to",
     ),
     opt(
         "family",
-        _l("Family member or friend"),
-        _l("I am in their family. Or I am their friend."),
+        N_("Family member or friend"),
+        N_("I am in their family. Or I am their friend."),
         picture="family",
     ),
-    opt("other", _l("Other"), _l("Something else."), picture="think_,_to"),
+    opt("other", N_("Other"), N_("Something else."), picture="think_,_to"),
 )
 
 REPRESENTATIVE = Step(
     id="representative",
-    title=Text(_l("About you"), _l("About you")),
+    title=Text(N_("About you"), N_("About you")),
     store="response",
     picture="help_,_to",
     intro=(
         Text(
-            _l("Tell us who you are and why you are answering for the adult."),
-            _l("Tell us who you are. Tell us why you are answering for the person."),
+            N_("Tell us who you are and why you are answering for the adult."),
+            N_("Tell us who you are. Tell us why you are answering for the person."),
             picture="help_,_to",
         ),
     ),
@@ -229,9 +237,9 @@ REPRESENTATIVE = Step(
         Field(
             id="representative_name",
             kind="text",
-            label=Text(_l("Your full name"), _l("Your full name")),
-            required=Text(_l("Enter your full name"), _l("Write your full name.")),
-            name=Text(_l("Your full name")),
+            label=Text(N_("Your full name"), N_("Your full name")),
+            required=Text(N_("Enter your full name"), N_("Write your full name.")),
+            name=Text(N_("Your full name")),
             max_length=NAME_MAX,
             autocomplete="name",
             spellcheck=False,
@@ -240,15 +248,15 @@ REPRESENTATIVE = Step(
         Field(
             id="representative_relationship",
             kind="text",
-            label=Text(_l("Your relationship to the adult"), _l("How do you know the person?")),
+            label=Text(N_("Your relationship to the adult"), N_("How do you know the person?")),
             hint=Text(
-                _l("For example, daughter, friend or advocate"),
-                _l("For example, I am their daughter. Or I am their friend."),
+                N_("For example, daughter, friend or advocate"),
+                N_("For example, I am their daughter. Or I am their friend."),
             ),
             required=Text(
-                _l("Enter your relationship to the adult"), _l("Write how you know the person.")
+                N_("Enter your relationship to the adult"), N_("Write how you know the person.")
             ),
-            name=Text(_l("Your relationship to the adult"), _l("How you know the person")),
+            name=Text(N_("Your relationship to the adult"), N_("How you know the person")),
             max_length=NAME_MAX,
             picture="family",
         ),
@@ -256,12 +264,12 @@ REPRESENTATIVE = Step(
             id="representative_basis",
             kind="radios",
             label=Text(
-                _l("On what basis are you acting for the adult?"),
-                _l("Why can you answer for the person?"),
+                N_("On what basis are you acting for the adult?"),
+                N_("Why can you answer for the person?"),
             ),
             required=Text(
-                _l("Select on what basis you are acting for the adult"),
-                _l("Choose why you can answer for the person."),
+                N_("Select on what basis you are acting for the adult"),
+                N_("Choose why you can answer for the person."),
             ),
             options=REPRESENTATIVE_BASES,
         ),
@@ -272,31 +280,31 @@ REPRESENTATIVE = Step(
 
 CONSENT_STATEMENTS = (
     Text(
-        _l(
+        N_(
             "This audit will be carried out confidentially and in line with any limitations "
             "outlined before."
         ),
-        _l("We keep the audit private. We will not share anything you ask us to keep private."),
+        N_("We keep the audit private. We will not share anything you ask us to keep private."),
         picture="key_1",
     ),
     Text(
-        _l(
+        N_(
             "I understand that I can change my mind to the sharing of my personal information at "
             "any time and agree to inform the relevant professional if I wish to do so."
         ),
-        _l(
+        N_(
             "You can change your mind about sharing at any time. "
             "If you do, tell the worker who asked you."
         ),
         picture="change_mind_,_to",
     ),
     Text(
-        _l(
+        N_(
             "I understand that information may need to be shared without my permission if my "
             "safety or any other person is at risk or if the information is needed to help stop "
             "or solve a crime."
         ),
-        _l(
+        N_(
             "Sometimes we must share information without asking you. "
             "We do this if you or someone else is in danger. "
             "We also do this to help stop a crime or find out who did it."
@@ -305,12 +313,12 @@ CONSENT_STATEMENTS = (
     ),
     # The source names the Data Protection Act 1998, repealed in 2018; the law in force is named.
     Text(
-        _l(
+        N_(
             "I understand that any information about me will be held securely by %(council)s, "
             "whether in electronic format or on paper and that my personal information is "
             "protected by the Data Protection Act 2018."
         ),
-        _l(
+        N_(
             "%(council)s keeps your information safe. "
             "It keeps it on computers and on paper. "
             "A law called the Data Protection Act protects your information."
@@ -321,7 +329,7 @@ CONSENT_STATEMENTS = (
 
 CONSENT = Step(
     id="consent",
-    title=Text(_l("Information sharing consent"), _l("Can we share your information?")),
+    title=Text(N_("Information sharing consent"), N_("Can we share your information?")),
     store="consent",
     picture="share_,_to",
     intro=CONSENT_STATEMENTS,
@@ -330,27 +338,27 @@ CONSENT = Step(
             id="decision",
             kind="radios",
             label=Text(
-                _l("Do you agree to your information being shared for the audit?"),
-                _l("Can we share your information with the people doing the audit?"),
+                N_("Do you agree to your information being shared for the audit?"),
+                N_("Can we share your information with the people doing the audit?"),
             ),
             required=Text(
-                _l("Select whether you agree to your information being shared"),
-                _l("Choose yes or no."),
+                N_("Select whether you agree to your information being shared"),
+                N_("Choose yes or no."),
             ),
             options=(
                 opt(
                     "agree",
-                    _l(
+                    N_(
                         "I agree to the information about me being shared with other "
                         "professionals in relevant organisations and agencies"
                     ),
-                    _l("Yes. You can share my information with the workers doing the audit."),
+                    N_("Yes. You can share my information with the workers doing the audit."),
                     picture="correct",
                 ),
                 opt(
                     "decline",
-                    _l("I do not agree to the information about me being shared"),
-                    _l("No. Do not share my information."),
+                    N_("I do not agree to the information about me being shared"),
+                    N_("No. Do not share my information."),
                     picture="mistake_no_wrong",
                 ),
             ),
@@ -359,18 +367,18 @@ CONSENT = Step(
             id="subject_name",
             kind="text",
             label=Text(
-                _l("Your name or the person you’re representing"),
-                _l("Who is the form about? Write their name."),
+                N_("Your name or the person you’re representing"),
+                N_("Who is the form about? Write their name."),
             ),
-            hint=Text(None, _l("This is your name. Or the name of the person you are helping.")),
+            hint=Text(None, N_("This is your name. Or the name of the person you are helping.")),
             required=Text(
-                _l("Enter your name or the name of the person you’re representing"),
-                _l("Write the name of the person the form is about."),
+                N_("Enter your name or the name of the person you’re representing"),
+                N_("Write the name of the person the form is about."),
             ),
             required_if=("decision", "agree"),
             name=Text(
-                _l("Your name or the person you’re representing"),
-                _l("The name of the person the form is about"),
+                N_("Your name or the person you’re representing"),
+                N_("The name of the person the form is about"),
             ),
             max_length=NAME_MAX,
             spellcheck=False,
@@ -380,17 +388,17 @@ CONSENT = Step(
             id="completed_by",
             kind="text",
             label=Text(
-                _l("Name of person completing this form"),
-                _l("Who is filling in this form? Write their name."),
+                N_("Name of person completing this form"),
+                N_("Who is filling in this form? Write their name."),
             ),
             required=Text(
-                _l("Enter the name of the person completing this form"),
-                _l("Write the name of the person filling in this form."),
+                N_("Enter the name of the person completing this form"),
+                N_("Write the name of the person filling in this form."),
             ),
             required_if=("decision", "agree"),
             name=Text(
-                _l("Name of person completing this form"),
-                _l("The name of the person filling in this form"),
+                N_("Name of person completing this form"),
+                N_("The name of the person filling in this form"),
             ),
             max_length=NAME_MAX,
             autocomplete="name",
@@ -401,27 +409,27 @@ CONSENT = Step(
             id="relationship",
             kind="text",
             label=Text(
-                _l("Relationship to adult if being completed by a representative"),
-                _l("How do you know the person?"),
+                N_("Relationship to adult if being completed by a representative"),
+                N_("How do you know the person?"),
             ),
-            name=Text(_l("Relationship to adult"), _l("How you know the person")),
+            name=Text(N_("Relationship to adult"), N_("How you know the person")),
             max_length=NAME_MAX,
             picture="family",
         ),
         Field(
             id="signature",
             kind="text",
-            label=Text(_l("Signature"), _l("Sign the form")),
+            label=Text(N_("Signature"), N_("Sign the form")),
             hint=Text(
-                _l("Type your full name to sign"),
-                _l("Type your full name. This is your signature."),
+                N_("Type your full name to sign"),
+                N_("Type your full name. This is your signature."),
             ),
             required=Text(
-                _l("Type your full name to sign the form"),
-                _l("Type your full name to sign the form."),
+                N_("Type your full name to sign the form"),
+                N_("Type your full name to sign the form."),
             ),
             required_if=("decision", "agree"),
-            name=Text(_l("Signature"), _l("Your signature")),
+            name=Text(N_("Signature"), N_("Your signature")),
             max_length=NAME_MAX,
             spellcheck=False,
             picture="sign_,_to",
@@ -430,12 +438,12 @@ CONSENT = Step(
             id="declaration",
             kind="declaration",
             label=Text(
-                _l("I confirm that typing my name is my signature on this form"),
-                _l("I agree that typing my name is my signature."),
+                N_("I confirm that typing my name is my signature on this form"),
+                N_("I agree that typing my name is my signature."),
             ),
             required=Text(
-                _l("Confirm that typing your name is your signature"),
-                _l("Tick the box to show that typing your name is your signature."),
+                N_("Confirm that typing your name is your signature"),
+                N_("Tick the box to show that typing your name is your signature."),
             ),
             required_if=("decision", "agree"),
         ),
@@ -443,14 +451,14 @@ CONSENT = Step(
             id="restrictions",
             kind="textarea",
             label=Text(
-                _l(
+                N_(
                     "Is there any information you prefer not to be shared or any person or "
                     "organisation you would not want your information shared with?"
                 ),
-                _l("Is there anything we must not share? Or anyone we must not tell?"),
+                N_("Is there anything we must not share? Or anyone we must not tell?"),
             ),
-            hint=Text(None, _l("You do not have to write anything.")),
-            name=Text(_l("What not to share"), _l("What we must not share")),
+            hint=Text(None, N_("You do not have to write anything.")),
+            name=Text(N_("What not to share"), N_("What we must not share")),
             max_length=COMMENT_MAX,
             spellcheck=True,
             picture="non_speaking",
@@ -459,14 +467,14 @@ CONSENT = Step(
             id="comments",
             kind="textarea",
             label=Text(
-                _l(
+                N_(
                     "Please share with us any comments or feedback on your experiences of "
                     "Safeguarding in %(area)s"
                 ),
-                _l("Do you want to tell us anything about safeguarding in %(area)s?"),
+                N_("Do you want to tell us anything about safeguarding in %(area)s?"),
             ),
-            hint=Text(None, _l("You do not have to write anything.")),
-            name=Text(_l("Comments"), _l("Anything else")),
+            hint=Text(None, N_("You do not have to write anything.")),
+            name=Text(N_("Comments"), N_("Anything else")),
             max_length=COMMENT_MAX,
             spellcheck=True,
             picture="talk_1_,_to",
@@ -477,8 +485,8 @@ CONSENT = Step(
 ANONYMOUS = Step(
     id="anonymous",
     title=Text(
-        _l("Would you still like to tell us about your experience?"),
-        _l("Do you still want to tell us how things went?"),
+        N_("Would you still like to tell us about your experience?"),
+        N_("Do you still want to tell us how things went?"),
     ),
     store="consent",
     picture="talk_1_,_to",
@@ -487,35 +495,35 @@ ANONYMOUS = Step(
             id="anonymous_feedback",
             kind="radios",
             label=Text(
-                _l("Would you still like to tell us about your experience?"),
-                _l("Do you still want to tell us how things went?"),
+                N_("Would you still like to tell us about your experience?"),
+                N_("Do you still want to tell us how things went?"),
             ),
             hint=Text(
-                _l(
+                N_(
                     "We will not share your information at the audit meeting. If you answer our "
                     "questions, your answers will only be counted in anonymous totals."
                 ),
-                _l(
+                N_(
                     "We will not share your information at the audit meeting. "
                     "We will only add your answers to everyone else’s. "
                     "Nobody will know which answers are yours."
                 ),
             ),
             required=Text(
-                _l("Select yes if you would still like to tell us about your experience"),
-                _l("Choose yes or no."),
+                N_("Select yes if you would still like to tell us about your experience"),
+                N_("Choose yes or no."),
             ),
             options=(
                 opt(
                     "yes",
-                    _l("Yes, I will answer the questions"),
-                    _l("Yes. I will answer the questions."),
+                    N_("Yes, I will answer the questions"),
+                    N_("Yes. I will answer the questions."),
                     picture="correct",
                 ),
                 opt(
                     "no",
-                    _l("No, send my decision now"),
-                    _l("No. Send my choice now."),
+                    N_("No, send my decision now"),
+                    N_("No. Send my choice now."),
                     picture="mistake_no_wrong",
                 ),
             ),
@@ -547,10 +555,10 @@ def happy_scale(standard: tuple) -> tuple[Option, ...]:
     """Questions 6 and 7 share one Easy Read scale; the question says what it is about."""
     very, quite, not_very, not_at_all = standard
     return (
-        opt("very_happy", very, _l("I am very happy."), VERY_HAPPY),
-        opt("quite_happy", quite, _l("I am quite happy."), QUITE_HAPPY),
-        opt("not_very_happy", not_very, _l("I am not very happy."), NOT_VERY_HAPPY),
-        opt("not_at_all_happy", not_at_all, _l("I am not happy at all."), NOT_AT_ALL_HAPPY),
+        opt("very_happy", very, N_("I am very happy."), VERY_HAPPY),
+        opt("quite_happy", quite, N_("I am quite happy."), QUITE_HAPPY),
+        opt("not_very_happy", not_very, N_("I am not very happy."), NOT_VERY_HAPPY),
+        opt("not_at_all_happy", not_at_all, N_("I am not happy at all."), NOT_AT_ALL_HAPPY),
         NOT_ANSWERED,
     )
 
@@ -559,35 +567,35 @@ QUESTIONS: tuple[Step, ...] = (
     question(
         1,
         Text(
-            _l(
+            N_(
                 "Did you feel listened to during conversations and meetings with people about "
                 "helping you feel safe?"
             ),
-            _l("People talked with you about keeping safe. Did you feel they listened to you?"),
+            N_("People talked with you about keeping safe. Did you feel they listened to you?"),
         ),
         (
             opt(
                 "always",
-                _l("I was always listened to"),
-                _l("People always listened to me."),
+                N_("I was always listened to"),
+                N_("People always listened to me."),
                 ALL,
             ),
             opt(
                 "quite_a_bit",
-                _l("I was listened to quite a bit"),
-                _l("People listened to me quite a lot."),
+                N_("I was listened to quite a bit"),
+                N_("People listened to me quite a lot."),
                 MOST,
             ),
             opt(
                 "not_very_much",
-                _l("I was not listened to very much"),
-                _l("People did not listen to me very much."),
+                N_("I was not listened to very much"),
+                N_("People did not listen to me very much."),
                 LITTLE,
             ),
             opt(
                 "not_at_all",
-                _l("I was not listened to at all"),
-                _l("People did not listen to me at all."),
+                N_("I was not listened to at all"),
+                N_("People did not listen to me at all."),
                 NONE,
             ),
             NOT_ANSWERED,
@@ -597,78 +605,78 @@ QUESTIONS: tuple[Step, ...] = (
     question(
         2,
         Text(
-            _l(
+            N_(
                 "Did you get the right information to help you feel safe during the safeguarding "
                 "concern?"
             ),
-            _l("Did people give you the right information to help you feel safe?"),
+            N_("Did people give you the right information to help you feel safe?"),
         ),
         (
-            opt("a_lot", _l("I got a lot of information"), _l("I got a lot of information."), ALL),
+            opt("a_lot", N_("I got a lot of information"), N_("I got a lot of information."), ALL),
             opt(
                 "quite_a_lot",
-                _l("I got quite a lot of information"),
-                _l("I got quite a lot of information."),
+                N_("I got quite a lot of information"),
+                N_("I got quite a lot of information."),
                 MOST,
             ),
             opt(
                 "not_very_much",
-                _l("I did not get very much information"),
-                _l("I did not get much information."),
+                N_("I did not get very much information"),
+                N_("I did not get much information."),
                 LITTLE,
             ),
             opt(
                 "none",
-                _l("I did not get any information"),
-                _l("I did not get any information."),
+                N_("I did not get any information"),
+                N_("I did not get any information."),
                 NONE,
             ),
             NOT_ANSWERED,
         ),
         hint=Text(
-            _l("This could be verbal or written information."),
-            _l("People could tell you things. Or they could give you things to read."),
+            N_("This could be verbal or written information."),
+            N_("People could tell you things. Or they could give you things to read."),
         ),
         picture="read_,_to",
     ),
     question(
         3,
         Text(
-            _l(
+            N_(
                 "Were you able to understand the information given to you during the "
                 "safeguarding concern?"
             ),
-            _l("Could you understand the information people gave you?"),
+            N_("Could you understand the information people gave you?"),
         ),
         (
             opt(
                 "all",
-                _l("I was able to understand all of the information"),
-                _l("I understood all of it."),
+                N_("I was able to understand all of the information"),
+                N_("I understood all of it."),
                 ALL,
             ),
             opt(
                 "most",
-                _l("I was able to understand most of the information"),
-                _l("I understood most of it."),
+                N_("I was able to understand most of the information"),
+                N_("I understood most of it."),
                 MOST,
             ),
             opt(
                 "not_much",
-                _l("I was not able to understand much of the information"),
-                _l("I did not understand much of it."),
+                N_("I was not able to understand much of the information"),
+                N_("I did not understand much of it."),
                 LITTLE,
             ),
             opt(
                 "none",
-                _l("I was not able to understand any of the information"),
-                _l("I did not understand any of it."),
+                N_("I was not able to understand any of the information"),
+                N_("I did not understand any of it."),
                 "confused_lady",
             ),
             opt(
                 "no_information",
-                _l("I did not get any information"),
-                _l("I did not get any information."),
+                N_("I did not get any information"),
+                N_("I did not get any information."),
                 NONE,
             ),
             NOT_ANSWERED,
@@ -678,54 +686,54 @@ QUESTIONS: tuple[Step, ...] = (
     question(
         4,
         Text(
-            _l("Did you have someone to support you through the safeguarding?"),
-            _l("Did someone help and support you through the safeguarding?"),
+            N_("Did you have someone to support you through the safeguarding?"),
+            N_("Did someone help and support you through the safeguarding?"),
         ),
         (
-            opt("yes", _l("Yes"), _l("Yes."), YES),
-            opt("no", _l("No"), _l("No."), NO),
-            opt("decline", _l("Decline"), _l("I do not want to say."), "non_speaking"),
+            opt("yes", N_("Yes"), N_("Yes."), YES),
+            opt("no", N_("No"), N_("No."), NO),
+            opt("decline", N_("Decline"), N_("I do not want to say."), "non_speaking"),
         ),
         hint=Text(
-            _l("This could have been a friend, family member, IMCA or advocate."),
-            _l(
+            N_("This could have been a friend, family member, IMCA or advocate."),
+            N_(
                 "This could be a friend or someone in your family. "
                 "Or it could be an advocate. "
                 "An advocate helps you say what you want."
             ),
         ),
-        comment=comment_field("q4", _l("Please specify"), _l("Who helped you?")),
+        comment=comment_field("q4", N_("Please specify"), N_("Who helped you?")),
         picture="hold_hands_,_to",
     ),
     question(
         5,
         Text(
-            _l("Were you able to say what you wanted to happen?"),
-            _l("Could you say what you wanted to happen?"),
+            N_("Were you able to say what you wanted to happen?"),
+            N_("Could you say what you wanted to happen?"),
         ),
         (
-            opt("yes", _l("Yes"), _l("Yes."), YES),
-            opt("no", _l("No"), _l("No."), NO),
-            opt("partially", _l("Partially"), _l("Partly. I could say some of it."), "half"),
-            opt("unsure", _l("Unsure"), _l("I am not sure."), UNSURE),
+            opt("yes", N_("Yes"), N_("Yes."), YES),
+            opt("no", N_("No"), N_("No."), NO),
+            opt("partially", N_("Partially"), N_("Partly. I could say some of it."), "half"),
+            opt("unsure", N_("Unsure"), N_("I am not sure."), UNSURE),
         ),
         picture="talk_1_,_to",
     ),
     question(
         6,
         Text(
-            _l(
+            N_(
                 "How happy are you with the outcome of the safeguarding and the service or "
                 "support you received?"
             ),
-            _l("How happy are you with how things ended? And with the help you got?"),
+            N_("How happy are you with how things ended? And with the help you got?"),
         ),
         happy_scale(
             (
-                _l("I am very happy with the end result"),
-                _l("I am quite happy with the end result"),
-                _l("I am not very happy with end result"),
-                _l("I am not at all happy with the end result"),
+                N_("I am very happy with the end result"),
+                N_("I am quite happy with the end result"),
+                N_("I am not very happy with end result"),
+                N_("I am not at all happy with the end result"),
             )
         ),
         picture="finish",
@@ -733,20 +741,20 @@ QUESTIONS: tuple[Step, ...] = (
     question(
         7,
         Text(
-            _l(
+            N_(
                 "How happy are you with the way people dealt with the safeguarding concern "
                 "throughout?"
             ),
-            _l(
+            N_(
                 "How happy are you with how people dealt with your safeguarding, from start to end?"
             ),
         ),
         happy_scale(
             (
-                _l("I am very happy with how people dealt with the concern"),
-                _l("I am quite happy with how people dealt with the concern"),
-                _l("I am not very happy with how people dealt with the concern"),
-                _l("I am not at all happy with how people dealt with the concern"),
+                N_("I am very happy with how people dealt with the concern"),
+                N_("I am quite happy with how people dealt with the concern"),
+                N_("I am not very happy with how people dealt with the concern"),
+                N_("I am not at all happy with how people dealt with the concern"),
             )
         ),
         picture="meet_,_to",
@@ -754,32 +762,32 @@ QUESTIONS: tuple[Step, ...] = (
     question(
         8,
         Text(
-            _l("Do you feel safer now than you did before the safeguarding process was started?"),
-            _l("Do you feel safer now than before the safeguarding started?"),
+            N_("Do you feel safer now than you did before the safeguarding process was started?"),
+            N_("Do you feel safer now than before the safeguarding started?"),
         ),
         (
             opt(
                 "a_lot_safer",
-                _l("I feel a lot safer now"),
-                _l("I feel a lot safer now."),
+                N_("I feel a lot safer now"),
+                N_("I feel a lot safer now."),
                 A_LOT_SAFER,
             ),
             opt(
                 "quite_a_bit_safer",
-                _l("I feel quite a bit safer now"),
-                _l("I feel quite a bit safer now."),
+                N_("I feel quite a bit safer now"),
+                N_("I feel quite a bit safer now."),
                 QUITE_SAFER,
             ),
             opt(
                 "not_much_safer",
-                _l("I feel not much safer now"),
-                _l("I do not feel much safer now."),
+                N_("I feel not much safer now"),
+                N_("I do not feel much safer now."),
                 NOT_MUCH_SAFER,
             ),
             opt(
                 "not_at_all_safer",
-                _l("I feel not at all safer now"),
-                _l("I do not feel any safer now."),
+                N_("I feel not at all safer now"),
+                N_("I do not feel any safer now."),
                 NOT_AT_ALL_SAFER,
             ),
             NOT_ANSWERED,
@@ -789,19 +797,19 @@ QUESTIONS: tuple[Step, ...] = (
     question(
         9,
         Text(
-            _l(
+            N_(
                 "Do you know who to contact if you feel unsafe or need further support or "
                 "information?"
             ),
-            _l(
+            N_(
                 "Do you know who to contact if you feel unsafe? "
                 "Or if you need more help or information?"
             ),
         ),
         (
-            opt("yes", _l("Yes"), _l("Yes."), YES),
-            opt("no", _l("No"), _l("No."), NO),
-            opt("unsure", _l("Unsure"), _l("I am not sure."), UNSURE),
+            opt("yes", N_("Yes"), N_("Yes."), YES),
+            opt("no", N_("No"), N_("No."), NO),
+            opt("unsure", N_("Unsure"), N_("I am not sure."), UNSURE),
         ),
         picture="telephone_handset",
     ),
@@ -810,23 +818,23 @@ QUESTIONS: tuple[Step, ...] = (
     question(
         10,
         Text(
-            _l(
+            N_(
                 "Is there anything else you think %(council)s (or other organisations) could do "
                 "better?"
             ),
-            _l("Could %(council)s do anything better? Or could other services do better?"),
+            N_("Could %(council)s do anything better? Or could other services do better?"),
         ),
-        hint=Text(None, _l("You do not have to write anything.")),
+        hint=Text(None, N_("You do not have to write anything.")),
         picture="correct_thought",
     ),
     question(
         11,
         Text(
-            _l(
+            N_(
                 "Would you be happy to talk to %(council)s (or other organisations) to help us "
                 "improve the way we support people to stay safe?"
             ),
-            _l(
+            N_(
                 "Would you talk to %(council)s or other services? "
                 "This would help us get better at keeping people safe."
             ),
@@ -834,11 +842,11 @@ QUESTIONS: tuple[Step, ...] = (
         (
             opt(
                 "forum",
-                _l(
+                N_(
                     "I would be interested in joining a forum to share the views of people who "
                     "have experienced safeguarding and their families"
                 ),
-                _l(
+                N_(
                     "I would like to join a group for people who had safeguarding. "
                     "The group shares their views and their families’ views."
                 ),
@@ -846,20 +854,20 @@ QUESTIONS: tuple[Step, ...] = (
             ),
             opt(
                 "staff_training",
-                _l(
+                N_(
                     "I would be interested in taking part in staff training sessions to share my "
                     "experience"
                 ),
-                _l("I would like to help train workers. I would tell them what happened to me."),
+                N_("I would like to help train workers. I would tell them what happened to me."),
                 "teacher_1a",
             ),
             opt(
                 "training_resources",
-                _l(
+                N_(
                     "I would be interested in helping organisations to develop training "
                     "resources (such as videos or real life stories)"
                 ),
-                _l(
+                N_(
                     "I would like to help make things to train workers. "
                     "For example, videos or true stories."
                 ),
@@ -867,68 +875,68 @@ QUESTIONS: tuple[Step, ...] = (
             ),
             opt(
                 "know_more",
-                _l(
+                N_(
                     "I would like to know more before I make a decision – please contact me to "
                     "discuss further"
                 ),
-                _l("I want to know more before I decide. Please contact me to talk about it."),
+                N_("I want to know more before I decide. Please contact me to talk about it."),
                 "ask_,_to",
             ),
             opt(
                 "not_interested",
-                _l("I would not be interested in being contacted in this way"),
-                _l("I do not want to be contacted about this."),
+                N_("I would not be interested in being contacted in this way"),
+                N_("I do not want to be contacted about this."),
                 NO,
                 exclusive=True,
             ),
         ),
         kind="checkboxes",
-        hint=Text(_l("Select all that apply."), _l("You can choose more than one answer.")),
+        hint=Text(N_("Select all that apply."), N_("You can choose more than one answer.")),
         picture="talk_3_,_to",
     ),
     question(
         12,
         Text(
-            _l(
+            N_(
                 "Is there anything you would like to tell us about the questions or taking part "
                 "in this interview?"
             ),
-            _l("Do you want to tell us anything about these questions? Or about taking part?"),
+            N_("Do you want to tell us anything about these questions? Or about taking part?"),
         ),
-        hint=Text(None, _l("You do not have to write anything.")),
+        hint=Text(None, N_("You do not have to write anything.")),
         picture="ask_,_to",
     ),
 )
 
 CONTACT = Step(
     id="contact",
-    title=Text(_l("Your contact details"), _l("How can we contact you?")),
+    title=Text(N_("Your contact details"), N_("How can we contact you?")),
     store="response",
     picture="telephone_handset",
     intro=(
         Text(
-            _l(
+            N_(
                 "If you are happy for us to contact you about your feedback please give us your "
                 "name and contact details."
             ),
-            _l(
+            N_(
                 "We may want to talk to you about your answers. "
                 "If that is OK, tell us how to contact you."
             ),
             picture="talk_2_,_to",
         ),
         Text(
-            _l("You do not have to. Leave this page empty if you would rather we did not."),
-            _l("You do not have to tell us. You can leave this page empty."),
+            N_("You do not have to. Leave this page empty if you would rather we did not."),
+            N_("You do not have to tell us. You can leave this page empty."),
             picture="skip_,_to",
         ),
     ),
     fields=(
         Field(
             id="contact_name",
-            name=Text(_l("Name"), _l("Your name")),
+            name=Text(N_("Name"), N_("Your name")),
             kind="text",
-            label=Text(_l("Name"), _l("Your name")),
+            label=Text(N_("Name"), N_("Your name")),
             max_length=NAME_MAX,
             autocomplete="name",
             spellcheck=False,
@@ -936,11 +944,11 @@ CONTACT = Step(
         ),
         Field(
             id="contact_representative_name",
-            name=Text(_l("Name of representative"), _l("The name of the person helping you")),
+            name=Text(N_("Name of representative"), N_("The name of the person helping you")),
             kind="text",
             label=Text(
-                _l("Name of representative if this is completed on your behalf"),
-                _l("Is someone filling in this form for you? Write their name here."),
+                N_("Name of representative if this is completed on your behalf"),
+                N_("Is someone filling in this form for you? Write their name here."),
             ),
             max_length=NAME_MAX,
             spellcheck=False,
@@ -948,9 +956,9 @@ CONTACT = Step(
         ),
         Field(
             id="contact_phone",
-            name=Text(_l("Phone number"), _l("Your phone number")),
+            name=Text(N_("Phone number"), N_("Your phone number")),
             kind="phone",
-            label=Text(_l("Phone number"), _l("Your phone number")),
+            label=Text(N_("Phone number"), N_("Your phone number")),
             max_length=30,
             autocomplete="tel",
             width="20",
@@ -958,18 +966,18 @@ CONTACT = Step(
         ),
         Field(
             id="contact_address",
-            name=Text(_l("Address"), _l("Your address")),
+            name=Text(N_("Address"), N_("Your address")),
             kind="textarea",
-            label=Text(_l("Address"), _l("Your address")),
+            label=Text(N_("Address"), N_("Your address")),
             max_length=500,
             autocomplete="street-address",
             picture="house",
         ),
         Field(
             id="contact_email",
-            name=Text(_l("Email"), _l("Your email address")),
+            name=Text(N_("Email"), N_("Your email address")),
             kind="email",
-            label=Text(_l("Email"), _l("Your email address")),
+            label=Text(N_("Email"), N_("Your email address")),
             max_length=254,
             autocomplete="email",
             spellcheck=False,

@@ -1,9 +1,10 @@
 """Turning the definition's wording into the words on a page: the chosen format, the active
-language (the lazy strings translate when turned into text), and the board's names."""
+language, and the board's names."""
 
 from __future__ import annotations
 
 from flask import current_app, g, session
+from flask_babel import gettext
 
 from .questionnaire import EASY_READ, FORMATS, STANDARD, Text
 
@@ -18,15 +19,22 @@ def board_names() -> dict[str, str]:
     return {"council": board.council, "area": board.area, "board": board.name}
 
 
+def translated(text) -> str:
+    """Wording in the active language. The definition's wording is its message ids (plain
+    strings, marked with questionnaire.N_), looked up in the catalogs here; a lazy string
+    translates itself."""
+    return gettext(text) if isinstance(text, str) else str(text)
+
+
 def say(text, fmt: str | None = None, **values) -> str:
-    """The words for ``text`` (a Text or a lazy string) in the current format and language,
-    with the board's names and any ``values`` put in. A Text with no wording in this format
-    (an Easy Read-only explanation, in the standard format) gives ""."""
+    """The words for ``text`` (a Text, a message id or a lazy string) in the current format and
+    language, with the board's names and any ``values`` put in. A Text with no wording in this
+    format (an Easy Read-only explanation, in the standard format) gives ""."""
     if isinstance(text, Text):
         text = text.get(fmt or current_format())
     if text is None:
         return ""
-    words = str(text)
+    words = translated(text)
     return words % {**board_names(), **values} if "%(" in words else words
 
 

@@ -22,7 +22,7 @@ from ..models import Invitation, Participant, utcnow
 from ..models.events import record
 from ..models.outbox import FINAL, OutboxMessage
 from ..questionnaire import CONSENT, CONSENT_STATEMENTS, EASY_READ, STANDARD
-from ..wording import board_names
+from ..wording import board_names, translated
 from . import codes
 
 
@@ -40,7 +40,7 @@ class Rendered:
 def words(text, fmt: str = STANDARD) -> str:
     """The questionnaire's wording for ``text`` in a format, outside any request."""
     text = text.get(fmt) if hasattr(text, "get") else text
-    value = str(text)
+    value = translated(text)
     return value % board_names() if "%(" in value else value
 
 
