@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flask import Flask, url_for
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from .questionnaire import EASY_READ, STEPS, Step, Text
+from .static_files import asset_url
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,8 @@ TEMPLATE_PICTURES = ("calendar",)  # the date on the consent page (templates/pub
 
 
 def picture_url(name: str) -> str:
-    return url_for("static", filename=f"easy_read/{name}.svg")
+    # Content-hashed like every static file, since browsers keep them for a year.
+    return asset_url(f"easy_read/{name}.svg")
 
 
 def step_pictures(step: Step) -> Iterator[str]:
