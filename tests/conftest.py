@@ -18,7 +18,6 @@ from portal.extensions import db  # noqa: E402
 
 from .checking_client import CheckingClient  # noqa: E402
 
-
 # What these tests do not depend on which database the suite runs on: pages in a browser,
 # wording, pure rules, settings, SQLite's locking, the production deployment and the fault tests
 # (each makes the databases it needs). .ci/run runs them in its first pass only
