@@ -63,3 +63,18 @@ def make_case(reference: str = "CASE-1", facilitator: StaffUser | None = None, *
     db.session.add(case)
     db.session.commit()
     return case
+
+
+def staff_forms() -> list[type]:
+    """Every form class the staff pages use."""
+    from flask_wtf import FlaskForm
+
+    from portal.staff import forms
+
+    return [
+        value
+        for value in vars(forms).values()
+        if isinstance(value, type)
+        and issubclass(value, FlaskForm)
+        and value not in (FlaskForm, forms.StrippedForm)
+    ]

@@ -6,7 +6,6 @@ a form or field that is not accounted for here fails the test."""
 from __future__ import annotations
 
 import pytest
-from flask_wtf import FlaskForm
 from sqlalchemy import Boolean, String
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length
@@ -24,6 +23,8 @@ from portal.models import (
 )
 from portal.questionnaire import STEPS
 from portal.staff import forms
+
+from .staff_helpers import staff_forms
 
 # --- The adult's pages (the questionnaire definition) -------------------------------------------
 
@@ -90,17 +91,6 @@ NOT_AS_TYPED = {
     (forms.CaseForm, "version"): "compared with the case's version number",
     (forms.CaseForm, "nhs_number"): "stored as its 10 digits, without spaces (validate_nhs_number)",
 }
-
-
-def staff_forms() -> list[type[FlaskForm]]:
-    return [
-        value
-        for value in vars(forms).values()
-        if isinstance(value, type)
-        and issubclass(value, FlaskForm)
-        and value is not FlaskForm
-        and value is not forms.StrippedForm
-    ]
 
 
 def test_every_staff_form_is_accounted_for():

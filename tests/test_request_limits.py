@@ -92,8 +92,10 @@ def test_a_chunked_post_within_the_limit_is_read_whole(client):
     form = {"code": "", "padding": "a" * 900_000, "csrf_token": client.csrf_token("/code")}
     page = post_body(client, "/code", io.BytesIO(urlencode(form).encode()), chunked=True)
     assert page.status_code == 400
-    assert page.soup.select_one(".govuk-error-summary").get_text(strip=True).endswith(
-        "Enter your code"
+    assert (
+        page.soup.select_one(".govuk-error-summary")
+        .get_text(strip=True)
+        .endswith("Enter your code")
     )
 
 
