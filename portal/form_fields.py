@@ -1,8 +1,14 @@
-"""Form fields shared by the public and staff forms."""
+"""Form fields and cleaning shared by the public and staff forms."""
 
 from __future__ import annotations
 
 from wtforms import SelectMultipleField
+
+
+def clean_text(value: str) -> str:
+    """Line breaks as LF and no surrounding space. (Control characters never arrive: the
+    request class removes them from every form, see portal/requests.py.)"""
+    return value.replace("\r\n", "\n").strip()
 
 
 class ChoicesField(SelectMultipleField):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pyotp
 
 from portal.extensions import db
@@ -66,15 +69,23 @@ def make_case(reference: str = "CASE-1", facilitator: StaffUser | None = None, *
 
 
 def staff_forms() -> list[type]:
-    """Every form class the staff pages use."""
+    """Every form class the staff pages use: each lives next to its views, so every module of
+    portal/staff is looked through, and a new one is found without being named here."""
     from flask_wtf import FlaskForm
 
-    from portal.staff import forms
+    import portal.staff
+    from portal.staff.forms import StrippedForm
 
+    modules = [
+        importlib.import_module(f"portal.staff.{info.name}")
+        for info in pkgutil.iter_modules(portal.staff.__path__)
+    ]
     return [
         value
-        for value in vars(forms).values()
+        for module in modules
+        for value in vars(module).values()
         if isinstance(value, type)
         and issubclass(value, FlaskForm)
-        and value not in (FlaskForm, forms.StrippedForm)
+        and value.__module__ == module.__name__
+        and value is not StrippedForm
     ]

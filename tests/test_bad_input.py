@@ -31,6 +31,16 @@ from portal.models import AuditCase, Invitation, OutboxMessage
 from portal.models.cases import ABUSE_TYPES, CASE_STATUSES, CHANNELS
 from portal.models.staff import ROLES
 from portal.staff import auth, forms
+from portal.staff.accounts import StaffAccountForm
+from portal.staff.audit_log import AuditLogFilterForm
+from portal.staff.cases import CaseFilterForm, CaseForm
+from portal.staff.invitations import ExpiryForm
+from portal.staff.letters import FeedbackLetterForm
+from portal.staff.outbox import RemindersForm
+from portal.staff.people import ParticipantForm
+from portal.staff.recording import RecordStartForm
+from portal.staff.sign_in import SetUpForm, SignInForm
+from portal.staff.voice import ConcernForm, WithdrawalForm
 
 from .helpers import CONSENT_AGREE, begin, full_journey, new_link, response_for
 from .staff_helpers import PASSWORD, code_for, fresh_session, make_user, sign_in, staff_forms
@@ -75,19 +85,19 @@ def staff(app, client):
 
 # Each staff form: its address and its class (whose fields are sent, with some it never expects).
 STAFF_FORMS = {
-    "sign_in": ("/staff/sign-in", forms.SignInForm),
-    "set_up": ("{setup}", forms.SetUpForm),
-    "case_new": ("/staff/cases/new", forms.CaseForm),
-    "case_edit": ("/staff/cases/{case}/edit", forms.CaseForm),
-    "person_adult": ("/staff/cases/{case}/people/adult", forms.ParticipantForm),
-    "person_representative": ("/staff/cases/{case}/people/representative", forms.ParticipantForm),
-    "expiry": ("/staff/cases/{case}/invitations/{invitation}/expiry", forms.ExpiryForm),
-    "record_start": ("/staff/cases/{case}/record", forms.RecordStartForm),
-    "concern": ("/staff/cases/{case}/responses/{response}/concern", forms.ConcernForm),
-    "withdraw": ("/staff/cases/{case}/responses/{response}/withdraw", forms.WithdrawalForm),
-    "reminders": ("/staff/outbox/reminders", forms.RemindersForm),
-    "feedback_preview": ("/staff/cases/{case}/feedback/preview", forms.FeedbackLetterForm),
-    "feedback_queue": ("/staff/cases/{case}/feedback/queue", forms.FeedbackLetterForm),
+    "sign_in": ("/staff/sign-in", SignInForm),
+    "set_up": ("{setup}", SetUpForm),
+    "case_new": ("/staff/cases/new", CaseForm),
+    "case_edit": ("/staff/cases/{case}/edit", CaseForm),
+    "person_adult": ("/staff/cases/{case}/people/adult", ParticipantForm),
+    "person_representative": ("/staff/cases/{case}/people/representative", ParticipantForm),
+    "expiry": ("/staff/cases/{case}/invitations/{invitation}/expiry", ExpiryForm),
+    "record_start": ("/staff/cases/{case}/record", RecordStartForm),
+    "concern": ("/staff/cases/{case}/responses/{response}/concern", ConcernForm),
+    "withdraw": ("/staff/cases/{case}/responses/{response}/withdraw", WithdrawalForm),
+    "reminders": ("/staff/outbox/reminders", RemindersForm),
+    "feedback_preview": ("/staff/cases/{case}/feedback/preview", FeedbackLetterForm),
+    "feedback_queue": ("/staff/cases/{case}/feedback/queue", FeedbackLetterForm),
 }
 # Pages where a 200 after a POST may be a success (a page showing a new link, a preview).
 SUCCESS_PAGES = {"set_up", "feedback_preview"}
@@ -101,7 +111,7 @@ OPTIONS = {
 
 def test_every_staff_form_that_takes_a_post_is_fuzzed():
     fuzzed = {form for _path, form in STAFF_FORMS.values()}
-    elsewhere = {forms.StaffAccountForm, forms.CaseFilterForm, forms.AuditLogFilterForm}
+    elsewhere = {StaffAccountForm, CaseFilterForm, AuditLogFilterForm}
     assert fuzzed | elsewhere | {forms.ActionForm} == set(staff_forms())
 
 
@@ -154,7 +164,7 @@ def test_any_input_to_the_admin_forms_is_handled(app, client, data):
         if not getattr(client, "_signed_in", False):
             sign_in(client, make_user("admin", totp=True))
             client._signed_in = True
-        fields = field_values(app, forms.StaffAccountForm)
+        fields = field_values(app, StaffAccountForm)
         fields["role"] = value(tuple(ROLES))
         form = draw_form(data, fields)
         form["csrf_token"] = client.csrf_token("/staff/accounts/new")
@@ -245,14 +255,13 @@ IMPOSSIBLE_DATES = (
 def test_every_staff_date_field_is_tested():
     from wtforms.fields.core import UnboundField
 
-    from portal.staff import forms
+    from portal.staff.forms import DateInputField
 
     found = {
         (form.__name__, name)
-        for form in vars(forms).values()
-        if isinstance(form, type)
+        for form in staff_forms()
         for name, field in vars(form).items()
-        if isinstance(field, UnboundField) and issubclass(field.field_class, forms.DateInputField)
+        if isinstance(field, UnboundField) and issubclass(field.field_class, DateInputField)
     }
     assert found == set(DATE_FIELDS)
 

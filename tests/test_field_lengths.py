@@ -22,7 +22,19 @@ from portal.models import (
     StaffUser,
 )
 from portal.questionnaire import STEPS
-from portal.staff import forms
+from portal.staff import (
+    accounts,
+    audit_log,
+    cases,
+    invitations,
+    letters,
+    outbox,
+    people,
+    recording,
+    sign_in,
+    voice,
+)
+from portal.staff.forms import ActionForm
 
 from .staff_helpers import staff_forms
 
@@ -68,28 +80,28 @@ def test_every_answer_fits_its_column(step_id):
 
 # Where each form's fields are stored, by name.
 STORED_IN = {
-    forms.CaseForm: AuditCase,
-    forms.ParticipantForm: Participant,
-    forms.ConcernForm: SafeguardingConcern,
-    forms.StaffAccountForm: StaffUser,
+    cases.CaseForm: AuditCase,
+    people.ParticipantForm: Participant,
+    voice.ConcernForm: SafeguardingConcern,
+    accounts.StaffAccountForm: StaffUser,
 }
 # Forms none of whose text is stored as typed in a column with a length, and why.
 NOT_STORED = {
-    forms.SignInForm: "compared, never stored",
-    forms.SetUpForm: "the password is stored hashed; the code is compared",
-    forms.CaseFilterForm: "a filter: its values are only compared",
-    forms.AuditLogFilterForm: "a filter: its values are only compared",
-    forms.ExpiryForm: "a date",
-    forms.ActionForm: "a button",
-    forms.RecordStartForm: "choices, checked against the form's own options",
-    forms.WithdrawalForm: "a date and a choice, checked against the form's own options",
-    forms.FeedbackLetterForm: "the letter goes into Text columns (outbox body and letter)",
-    forms.RemindersForm: "a number",
+    sign_in.SignInForm: "compared, never stored",
+    sign_in.SetUpForm: "the password is stored hashed; the code is compared",
+    cases.CaseFilterForm: "a filter: its values are only compared",
+    audit_log.AuditLogFilterForm: "a filter: its values are only compared",
+    invitations.ExpiryForm: "a date",
+    ActionForm: "a button",
+    recording.RecordStartForm: "choices, checked against the form's own options",
+    voice.WithdrawalForm: "a date and a choice, checked against the form's own options",
+    letters.FeedbackLetterForm: "the letter goes into Text columns (outbox body and letter)",
+    outbox.RemindersForm: "a number",
 }
 # Fields of a stored form that are not its table's columns, or are stored shorter than typed.
 NOT_AS_TYPED = {
-    (forms.CaseForm, "version"): "compared with the case's version number",
-    (forms.CaseForm, "nhs_number"): "stored as its 10 digits, without spaces (validate_nhs_number)",
+    (cases.CaseForm, "version"): "compared with the case's version number",
+    (cases.CaseForm, "nhs_number"): "stored as its 10 digits, without spaces (validate_nhs_number)",
 }
 
 

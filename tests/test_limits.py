@@ -11,7 +11,7 @@ import pytest
 
 from portal import create_app
 from portal.journey.code_entry import CODE_LIMIT
-from portal.staff.account_views import SIGN_IN_LIMIT
+from portal.staff.sign_in import SIGN_IN_LIMIT
 
 from .checking_client import CheckingClient
 

@@ -4,7 +4,7 @@ from sqlalchemy import insert
 
 from portal.extensions import db
 from portal.models import AuditCase
-from portal.staff.case_list import PAGE_SIZE, choices, page_of_cases
+from portal.staff.cases import PAGE_SIZE, choices, page_of_cases
 
 from .staff_helpers import fresh_session, make_case, make_user, sign_in
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.links import find
 from portal.models import AuditCase, AuditEvent, Invitation, Participant
-from portal.staff.forms import nhs_number_valid
+from portal.staff.cases import nhs_number_valid
 
 from .staff_helpers import fresh_session, make_case, make_user, sign_in
 
@@ -59,7 +59,8 @@ def test_coordinator_creates_a_case_from_appendix_1(client, app):
     fresh_session()
     case = db.session.scalar(select(AuditCase).where(AuditCase.reference == "SAB-2026-014"))
     assert case.quarter == "2026-Q4" and case.nhs_number == "9434765919"
-    assert case.abuse_types == "self_neglect financial" and case.outcomes_met == "partly"
+    # Stored in the definition's order, whatever order they were sent in (ChoicesField).
+    assert case.abuse_types == "financial self_neglect" and case.outcomes_met == "partly"
     assert case.date_of_birth.isoformat() == "1941-07-03"
     assert case.facilitator_id == facilitator.id
     page = client.get(response.headers["Location"])

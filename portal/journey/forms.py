@@ -20,7 +20,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from ..form_fields import ChoicesField
+from ..form_fields import ChoicesField, clean_text
 from ..questionnaire import STEPS, Field, Step, Text
 from ..wording import say
 
@@ -46,12 +46,6 @@ BAD_PHONE = Text(
     _l("Check your phone number. It should look like 07700 900 982"),
 )
 MESSAGES = (TOO_LONG, NOT_AN_OPTION, NOT_THE_OPTIONS, EXCLUSIVE, BAD_EMAIL, BAD_PHONE)
-
-
-def clean_text(value: str) -> str:
-    """Line breaks as LF and no surrounding space. (Control characters never arrive: the
-    request class removes them from every form, see portal/requests.py.)"""
-    return value.replace("\r\n", "\n").strip()
 
 
 def _too_long(field: Field) -> str:

@@ -68,7 +68,7 @@ def summary_rows(response: Response, state: Progress, change_links: bool) -> lis
         section = sections.setdefault(section_id, {"title": titles[section_id], "rows": []})
         values = current_values(step, response)
         if step.is_question:
-            section["rows"].append(_question_row(step, values, change_links))
+            section["rows"].append(question_row(step, values, change_links))
             continue
         for spec in step.fields:
             value = values.get(spec.id)
@@ -83,7 +83,7 @@ def summary_rows(response: Response, state: Progress, change_links: bool) -> lis
     return list(sections.values())
 
 
-def _question_row(step: Step, values: dict, change_links: bool) -> dict:
+def question_row(step: Step, values: dict, change_links: bool) -> dict:
     parts = []
     main = step.fields[0]
     if main.kind in ("radios", "checkboxes"):

@@ -2,37 +2,48 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, String, Text, orm
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from ..questionnaire import EASY_READ, STANDARD
 from .base import UTCDateTime, utcnow
 
-CASE_STATUSES = (
-    "preparing",
-    "waiting_for_views",
-    "ready_for_meeting",
-    "audited",
-    "feedback_sent",
-    "closed",
-)
-CHANNELS = ("email", "text", "letter")
-RECIPIENTS = ("adult", "representative")
+# Each stored code with its label for staff pages: iterating gives the codes, in order.
+CASE_STATUSES = {
+    "preparing": _l("Preparing"),
+    "waiting_for_views": _l("Waiting for views"),
+    "ready_for_meeting": _l("Ready for meeting"),
+    "audited": _l("Audited"),
+    "feedback_sent": _l("Feedback sent"),
+    "closed": _l("Closed"),
+}
+CHANNELS = {"email": _l("Email"), "text": _l("Text message"), "letter": _l("Letter")}
+# The adult, or someone acting for them: a participant's role, an invitation's recipient and a
+# response's respondent.
+RECIPIENTS = {"adult": _l("The adult"), "representative": _l("The representative")}
+FORMATS = {STANDARD: _l("Standard"), EASY_READ: _l("Easy Read")}
 # The Care Act 2014 statutory guidance's categories of abuse and neglect (Appendix 1's "Type of
-# Abuse"), stored as these codes.
-ABUSE_TYPES = (
-    "physical",
-    "domestic",
-    "sexual",
-    "psychological",
-    "financial",
-    "modern_slavery",
-    "discriminatory",
-    "organisational",
-    "neglect",
-    "self_neglect",
-)
-OUTCOMES_MET = ("yes", "partly", "no", "not_known")
+# Abuse").
+ABUSE_TYPES = {
+    "physical": _l("Physical abuse"),
+    "domestic": _l("Domestic abuse"),
+    "sexual": _l("Sexual abuse"),
+    "psychological": _l("Psychological abuse"),
+    "financial": _l("Financial or material abuse"),
+    "modern_slavery": _l("Modern slavery"),
+    "discriminatory": _l("Discriminatory abuse"),
+    "organisational": _l("Organisational abuse"),
+    "neglect": _l("Neglect and acts of omission"),
+    "self_neglect": _l("Self-neglect"),
+}
+OUTCOMES_MET = {
+    "yes": _l("Yes"),
+    "partly": _l("Partly"),
+    "no": _l("No"),
+    "not_known": _l("Not known"),
+}
 
 
 class AuditCase(db.Model):
@@ -61,7 +72,7 @@ class AuditCase(db.Model):
     nhs_number: Mapped[str | None] = mapped_column(String(10))
     agency_system_id: Mapped[str | None] = mapped_column(String(60))
     concern_raised_on: Mapped[date | None] = mapped_column(Date)
-    abuse_types: Mapped[str | None] = mapped_column(String(200))  # space separated codes
+    abuse_types: Mapped[str | None] = mapped_column(String(200))  # ABUSE_TYPES, space separated
     abuse_location: Mapped[str | None] = mapped_column(Text)
     referral_source: Mapped[str | None] = mapped_column(Text)
     presenting_concern: Mapped[str | None] = mapped_column(Text)

@@ -2,11 +2,33 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .base import UTCDateTime, utcnow
+
+# The actions recorded against an invitation, labelled as its timeline on the staff pages says
+# them.
+INVITATION_EVENTS = {
+    "created": _l("Invitation created"),
+    "invitation_queued": _l("Invitation queued to send"),
+    "reminder_queued": _l("Reminder queued to send"),
+    "sent": _l("Sent"),
+    "delivered": _l("Delivered"),
+    "failed": _l("Delivery failed"),
+    "opened": _l("Opened the link and started"),
+    "started": _l("Saved the first answer"),
+    "consent_given": _l("Consent given"),
+    "consent_declined": _l("Consent declined"),
+    "submitted": _l("Answers sent"),
+    "expired": _l("Link expired"),
+    "revoked": _l("Link revoked"),
+    "expiry_changed": _l("Expiry date changed"),
+    "resent": _l("Replaced by a new link"),
+    "viewed": _l("Viewed by staff"),
+}
 
 
 class AuditEvent(db.Model):

@@ -2,12 +2,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint, orm
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 from .cases import AuditCase, Participant
+
+# Each stored code with its label for staff pages. How the answers came: by the link, or given to
+# a facilitator who recorded them.
+RESPONSE_METHODS = {
+    "online": _l("Online"),
+    "phone": _l("By phone"),
+    "visit": _l("In person, on a visit"),
+}
+# How consent was withdrawn: by the stop-sharing link, or by phone or letter to staff.
+WITHDRAWN_VIA = {"online": _l("Online"), "phone": _l("By phone"), "letter": _l("By letter")}
 
 
 class Invitation(db.Model):

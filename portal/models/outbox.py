@@ -9,21 +9,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, orm
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .base import UTCDateTime, utcnow
-from .cases import AuditCase, Participant
+from .cases import CHANNELS, AuditCase, Participant
 from .journey import Invitation
 
 STATUSES = ("queued", "sending", "sent", "delivered", "failed", "cancelled")
 # A message in one of these will never be sent (again), so its content is no longer kept.
 FINAL = ("sent", "delivered", "failed", "cancelled")
-KINDS = ("invitation", "reminder", "feedback")
+# Labels as the invitation's timeline puts them mid-sentence ("reminder by email").
+KINDS = {
+    "invitation": _l("invitation"),
+    "reminder": _l("reminder"),
+    "feedback": _l("feedback letter"),
+}
 # email, text and letter go through the configured provider; print letters wait for the post
 # room's print batch.
-MESSAGE_CHANNELS = ("email", "text", "letter", "print")
+MESSAGE_CHANNELS = {**CHANNELS, "print": _l("Letter (print batch)")}
 
 
 class OutboxMessage(db.Model):

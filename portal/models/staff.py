@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, String, Text, orm
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 
-ROLES = ("admin", "coordinator", "facilitator")
+ROLES = {
+    "admin": _l("Administrator: staff accounts and the audit log"),
+    "coordinator": _l("Coordinator: every audit case"),
+    "facilitator": _l("Facilitator: only the cases assigned to them"),
+}
 
 
 class StaffUser(db.Model):

@@ -38,10 +38,9 @@ def send_invitation(
 
 
 def replace_link(old: Invitation, actor: str) -> tuple[Invitation, str, OutboxMessage]:
-    """A new link in place of ``old``, which stops working at once, sent like the first. It
-    works for a new link's lifetime, or as long as the old one had left if that is longer.
-    Revoking cancels the old link's messages not yet sent (the outbox's before_flush hook), in
-    this same transaction."""
+    """A new link in place of ``old``, which stops working at once (its messages not yet sent
+    are cancelled), sent like the first. It works for a new link's lifetime, or as long as the
+    old one had left if that is longer."""
     if old.revoked_at is None:
         links.revoke(old, actor=actor)
     record("resent", actor=actor, case_id=old.case_id, invitation_id=old.id)

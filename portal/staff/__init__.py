@@ -1,4 +1,6 @@
-"""The staff back-office: one blueprint for coordinators, facilitators and administrators.
+"""The staff back-office: one blueprint for coordinators, facilitators and administrators, one
+module per resource (cases, people, invitations, voice, recording, letters, outbox, accounts,
+audit_log, sign_in; auth.py holds the sign-in mechanics, forms.py what the forms share).
 
 Every route declares who may use it with ``@access``; a route without a declaration is refused
 (deny by default), and tests/test_staff_authorisation.py fails when one is added.
@@ -12,6 +14,7 @@ from flask import Blueprint, Flask, abort, current_app, g, redirect, request, ur
 from flask_login import current_user
 
 from ..extensions import db, login_manager
+from ..models.journey import WITHDRAWN_VIA
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -68,7 +71,20 @@ def can_see(case) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    from . import auth, cli, views  # noqa: F401 - registers the routes
+    from . import (  # noqa: F401 - importing a module registers its routes
+        accounts,
+        audit_log,
+        auth,
+        cases,
+        cli,
+        invitations,
+        letters,
+        outbox,
+        people,
+        recording,
+        sign_in,
+        voice,
+    )
 
     app.config.setdefault("STAFF_REQUIRE_TOTP", app.config["PORTAL_ENV"] != "development")
     login_manager.init_app(app)
@@ -79,12 +95,9 @@ def init_app(app: Flask) -> None:
     def _staff_context():
         if request.blueprint != "staff":
             return {}
-        from . import voice
-        from .forms import WITHDRAWN_VIA_LABELS
-
         return {
             "consent_label": voice.consent_label,
-            "withdrawn_via_label": lambda code: WITHDRAWN_VIA_LABELS.get(code, code or ""),
+            "withdrawn_via_label": lambda code: WITHDRAWN_VIA.get(code, code or ""),
             "idle_seconds": int(auth.IDLE_TIMEOUT.total_seconds()),
             "warn_seconds": int(auth.WARN_BEFORE.total_seconds()),
             "warn_minutes": int(auth.WARN_BEFORE.total_seconds() // 60),

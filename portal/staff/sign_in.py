@@ -1,4 +1,5 @@
-"""Signing in and out, setting up an account, and keeping a session alive."""
+"""Signing in and out, setting up an account from its one-time link, and keeping a session
+alive. The mechanics (passwords, codes, waits, sessions) are in auth.py."""
 
 from __future__ import annotations
 
@@ -6,20 +7,80 @@ import math
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
+from wtforms import PasswordField, StringField
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from ..extensions import db, limiter
 from ..locale import safe_next
 from ..models.events import record
 from . import access, auth, bp
-from .forms import ActionForm, SetUpForm, SignInForm
+from .auth import PASSWORD_MAX, PASSWORD_MIN
+from .forms import StrippedForm
 
 ALL_STAFF = ("admin", "coordinator", "facilitator")
 # Per address, counting failed sign-ins only: everyone in an office may share one address, and
 # their sign-ins must not use up its limit; an address trying many accounts is stopped (429
 # page). Each email address also waits longer after each failure (auth.py).
 SIGN_IN_LIMIT = "20 per minute;100 per hour"
+
+
+class SignInForm(StrippedForm):
+    email = StringField(
+        _l("Email address"),
+        validators=[InputRequired(_l("Enter your email address"))],
+        widget=GovTextInput(),
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(_l("Enter your password"))],
+        widget=GovPasswordInput(),
+    )
+    code = StringField(
+        _l("Security code"),
+        description=_l("The 6-digit code from your authenticator app"),
+        widget=GovTextInput(),
+    )
+
+
+class SetUpForm(StrippedForm):
+    password = PasswordField(
+        _l("Create a password"),
+        description=_l(
+            "At least %(min)s characters. A few unrelated words make a strong one.",
+            min=PASSWORD_MIN,
+        ),
+        validators=[
+            InputRequired(_l("Enter a password")),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=_l(
+                    "Password must be between %(min)s and %(max)s characters",
+                    min=PASSWORD_MIN,
+                    max=PASSWORD_MAX,
+                ),
+            ),
+        ],
+        widget=GovPasswordInput(),
+    )
+    confirm = PasswordField(
+        _l("Confirm your password"),
+        validators=[InputRequired(_l("Enter your password again"))],
+        widget=GovPasswordInput(),
+    )
+    code = StringField(
+        _l("Security code"),
+        description=_l("The 6-digit code your authenticator app shows after you scan the QR code"),
+        widget=GovTextInput(),
+    )
+
+    def validate_confirm(self, field):
+        if self.password.data and field.data != self.password.data:
+            raise ValidationError(_l("The passwords do not match"))
 
 
 def home_for(user) -> str:
@@ -138,6 +199,3 @@ def set_up(token: str):
         secret=user.totp_secret,
         code_required=code_required,
     )
-
-
-__all__ = ["ActionForm"]

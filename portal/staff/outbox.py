@@ -1,6 +1,6 @@
-"""Staff pages for the outbox: every message with its status and reason, the development
-provider's rendered messages, and the post room's print batch. Registered on the staff
-blueprint (portal/staff/views.py imports this module), behind its @access role checks."""
+"""The outbox, for coordinators: every message with its status and reason, reminders for links
+about to expire, the post room's print batch, the development provider's rendered messages, and
+one case's messages. Sending is portal/delivery/'s job."""
 
 from __future__ import annotations
 
@@ -14,16 +14,36 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from sqlalchemy import select
+from wtforms import StringField
+from wtforms.validators import InputRequired, ValidationError
 
+from ..delivery import MissingContact, messages_for_case, print_batch, queue_reminder, reminders_due
 from ..extensions import db
 from ..models import AuditCase
 from ..models.outbox import DevelopmentMessage, OutboxMessage
-from ..staff import access, bp
-from ..staff.forms import RemindersForm
-from . import print_batch
-from .outbox import messages_for_case, reminders_due
+from ..services.locks import one_at_a_time
+from . import access, bp
+from .audit_log import audit
+from .forms import StrippedForm
+
+
+class RemindersForm(StrippedForm):
+    days = StringField(
+        _l("Links expiring within how many days?"),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter a number of days"))],
+    )
+
+    def validate_days(self, field):
+        value = (field.data or "").strip()
+        # isdecimal, not isdigit: "²" is a digit that int() cannot read.
+        if not value.isdecimal() or not 1 <= int(value) <= 60:
+            raise ValidationError(_l("Enter a whole number of days from 1 to 60"))
+
 
 STATUS_TAGS = {
     "queued": "govuk-tag--grey",
@@ -96,3 +116,26 @@ def case_messages(case_id: int):
         messages=messages_for_case(case_id),
         tags=STATUS_TAGS,
     )
+
+
+@bp.post("/outbox/reminders")
+@access("coordinator")
+def outbox_reminders():
+    """Queue a reminder for every live link expiring within N days that has had none."""
+    form = RemindersForm()
+    if not form.validate_on_submit():
+        db.session.rollback()
+        return redirect(url_for("staff.outbox", done="reminders-invalid"), 303)
+    one_at_a_time()
+    queued = skipped = 0
+    for invitation in reminders_due(int(form.days.data)):
+        try:
+            with db.session.begin_nested():
+                queue_reminder(invitation, actor=current_user.actor)
+        except (MissingContact, ValueError):
+            skipped += 1
+        else:
+            queued += 1
+    audit("reminders_queued", detail=f"{queued} queued, {skipped} without contact details")
+    db.session.commit()
+    return redirect(url_for("staff.outbox", done="reminders", queued=queued, skipped=skipped), 303)

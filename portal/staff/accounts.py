@@ -1,29 +1,51 @@
-"""Administration: staff accounts and the audit log."""
+"""Staff accounts, for administrators: create one, give a new set-up link, deactivate."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from email_validator import EmailNotValidError, validate_email
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from sqlalchemy import select
+from wtforms import RadioField
+from wtforms.validators import InputRequired, ValidationError
 
 from ..extensions import db
-from ..models import AuditCase, AuditEvent, StaffUser
+from ..models import StaffUser
+from ..models.staff import ROLES
 from . import access, auth, bp
-from .audit import audit
-from .forms import ROLE_LABELS, ActionForm, AuditLogFilterForm, StaffAccountForm
+from .audit_log import audit
+from .forms import ActionForm, StrippedForm, text_field
 
 ADMIN = ("admin",)
-PAGE_SIZE = 100
+
+
+class StaffAccountForm(StrippedForm):
+    email = text_field(_l("Email address"), 254, required=_l("Enter their email address"))
+    name = text_field(_l("Full name"), required=_l("Enter their full name"))
+    role = RadioField(
+        _l("Role"),
+        choices=list(ROLES.items()),
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select a role"))],
+    )
+
+    def validate_email(self, field):
+        try:
+            field.data = validate_email(field.data, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            raise ValidationError(
+                _l("Enter an email address in the correct format, like name@example.com")
+            ) from None
 
 
 @bp.get("/accounts")
 @access(*ADMIN)
 def accounts():
     users = db.session.scalars(select(StaffUser).order_by(StaffUser.role, StaffUser.email)).all()
-    return render_template(
-        "staff/accounts.html", users=users, role_labels=ROLE_LABELS, action_form=ActionForm()
-    )
+    return render_template("staff/accounts.html", users=users, action_form=ActionForm())
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
@@ -71,37 +93,3 @@ def account_deactivate(user_id: int):
         audit("staff_deactivated", detail=user.actor)
         db.session.commit()
     return redirect(url_for("staff.accounts"), 303)
-
-
-@bp.get("/audit-log")
-@access(*ADMIN)
-def audit_log():
-    users = db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
-    actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
-    form = AuditLogFilterForm(request.args)
-    form.action.choices = [("", _("Anything")), *((a, a) for a in actions)]
-    form.actor.choices = [
-        ("", _("Anyone")),
-        *((u.actor, u.label) for u in users),
-        ("adult", _("People invited")),
-        ("system", _("The portal")),
-        ("cli", _("Command line")),
-    ]
-    form.validate()
-    query = (
-        select(AuditEvent, AuditCase.reference)
-        .outerjoin(AuditCase, AuditEvent.case_id == AuditCase.id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(PAGE_SIZE)
-    )
-    if form.action.data:
-        query = query.where(AuditEvent.action == form.action.data)
-    if form.actor.data:
-        query = query.where(AuditEvent.actor == form.actor.data)
-    if form.case.data:
-        query = query.where(AuditCase.reference == form.case.data.strip())
-    rows = db.session.execute(query).all()
-    names = {u.actor: u.label for u in users}
-    return render_template(
-        "staff/audit_log.html", filters=form, rows=rows, names=names, page_size=PAGE_SIZE
-    )

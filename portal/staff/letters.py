@@ -1,13 +1,11 @@
-"""Staff screens that send things through the outbox (portal/delivery/): a reminder for one
-invitation, reminders for every link about to expire, and the post-audit feedback letter.
+"""The feedback letter after the audit: written, previewed (HTML and the PDF exactly as sent) and
+queued to the adult or their representative through the outbox (portal/delivery/).
 
-Who may use them: coordinators only, like inviting and resending. Everything that reaches the
-adult goes out under the coordinator's name; facilitators read and record the adult's voice.
-
-The feedback letter's text is never stored until it is queued: the form posts it to the preview,
-the preview carries it (in the page, never in a URL) to the PDF download and the queue button.
-A random submission value made when the form is first shown is recorded (hashed) when the letter
-is queued, so the same letter queued twice is queued once.
+Coordinators only: everything that reaches the adult goes out under a coordinator's name. The
+letter's text is never stored until it is queued: the form posts it to the preview, the preview
+carries it (in the page, never in a URL) to the PDF download and the queue button. A random
+submission value made when the form is first shown is recorded (hashed) when the letter is
+queued, so the same letter queued twice is queued once.
 """
 
 from __future__ import annotations
@@ -18,111 +16,84 @@ import secrets
 
 from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select, text
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
+from sqlalchemy import select
+from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
-from ..database import begin_write
 from ..delivery import (
     MissingContact,
     feedback_channel,
     feedback_letter_html,
     feedback_letter_pdf,
     queue_feedback,
-    queue_reminder,
-    reminders_due,
 )
 from ..extensions import db
-from ..models import AuditCase, AuditEvent, OutboxMessage, Participant
-from ..models.cases import RECIPIENTS
+from ..languages import STAFF_LABELS
+from ..models import AuditCase, AuditEvent, Participant
+from ..models.cases import CHANNELS, FORMATS, RECIPIENTS
+from ..services.locks import one_at_a_time
 from . import access, bp, voice
-from .audit import audit, viewed
-from .case_views import _invitation
-from .forms import (
-    CHANNEL_LABELS,
-    FEEDBACK_MAX,
-    FORMAT_LABELS,
-    LANGUAGE_LABELS,
-    FeedbackLetterForm,
-    RemindersForm,
-)
+from .audit_log import audit, viewed
+from .forms import StrippedForm
 
 COORDINATOR = ("coordinator",)
 SUBMISSION = re.compile(r"^[A-Za-z0-9_-]{22}$")
-PENDING = ("queued", "sending")
-REMINDERS_LOCK = 4_402_001  # any number no other advisory lock uses
+FEEDBACK_MAX = 3000
 
 
-def _serialise(case_id: int | None = None) -> None:
-    """Make checks-then-writes on a case one at a time, so two clicks cannot both pass a check
-    before either writes: end the request's read transaction, then begin one that takes
-    SQLite's write lock first, or locks the case's row on PostgreSQL."""
-    db.session.commit()
-    begin_write()
-    if db.engine.dialect.name != "postgresql":
-        return
-    if case_id is not None:
-        db.session.execute(select(AuditCase.id).where(AuditCase.id == case_id).with_for_update())
-    else:  # the outbox's reminders for every case: one lock for all
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REMINDERS_LOCK})
+def _unix_newlines(value):
+    """Browsers send a textarea's line breaks as CRLF: count and split paragraphs on LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
-# --- Reminders ---------------------------------------------------------------------------------
-
-
-@bp.post("/cases/<int:case_id>/invitations/<int:invitation_id>/reminder")
-@access(*COORDINATOR, case=True)
-def invitation_reminder(case_id: int, invitation_id: int):
-    """Queue a reminder by the person's channel, unless one is already waiting to go."""
-    _serialise(case_id)
-    case = db.session.get(AuditCase, case_id)
-    invitation = _invitation(case, invitation_id)
-    back = url_for("staff.invitation", case_id=case.id, invitation_id=invitation.id)
-    waiting = db.session.scalar(
-        select(OutboxMessage.id).where(
-            OutboxMessage.invitation_id == invitation.id,
-            OutboxMessage.kind == "reminder",
-            OutboxMessage.status.in_(PENDING),
-        )
+def _letter_area(label, required, description):
+    return TextAreaField(
+        label,
+        description=description,
+        filters=[_unix_newlines],
+        validators=[
+            InputRequired(required),
+            Length(
+                max=FEEDBACK_MAX,
+                message=_l(
+                    "%(name)s must be %(max)s characters or fewer",
+                    name=label,
+                    max=f"{FEEDBACK_MAX:,}",
+                ),
+            ),
+        ],
+        widget=GovCharacterCount(),
     )
-    if waiting is not None:
-        db.session.rollback()
-        return redirect(f"{back}?done=reminder-waiting", 303)
-    try:
-        queue_reminder(invitation, actor=current_user.actor)
-    except MissingContact:
-        db.session.rollback()
-        return redirect(f"{back}?done=no-contact", 303)
-    except ValueError:  # expired, revoked or answered meanwhile
-        db.session.rollback()
-        return redirect(back, 303)
-    db.session.commit()
-    return redirect(f"{back}?done=reminder", 303)
 
 
-@bp.post("/outbox/reminders")
-@access(*COORDINATOR)
-def outbox_reminders():
-    """Queue a reminder for every live link expiring within N days that has had none."""
-    form = RemindersForm()
-    if not form.validate_on_submit():
-        db.session.rollback()
-        return redirect(url_for("staff.outbox", done="reminders-invalid"), 303)
-    _serialise()
-    queued = skipped = 0
-    for invitation in reminders_due(int(form.days.data)):
-        try:
-            with db.session.begin_nested():
-                queue_reminder(invitation, actor=current_user.actor)
-        except (MissingContact, ValueError):
-            skipped += 1
-        else:
-            queued += 1
-    audit("reminders_queued", detail=f"{queued} queued, {skipped} without contact details")
-    db.session.commit()
-    return redirect(url_for("staff.outbox", done="reminders", queued=queued, skipped=skipped), 303)
+class FeedbackLetterForm(StrippedForm):
+    """What the audit found and what will happen next, for the letter to the adult. Carried
+    from the form to the preview and on to the queue button, never stored until queued."""
 
-
-# --- The feedback letter -------------------------------------------------------------------------
+    recipient = RadioField(
+        _l("Who is the letter for?"),
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select who the letter is for"))],
+    )
+    findings = _letter_area(
+        _l("What the audit found"),
+        _l("Enter what the audit found"),
+        _l(
+            "Write to the person in plain words. Leave a blank line between paragraphs. Do not "
+            "name other people or agencies' staff."
+        ),
+    )
+    next_steps = _letter_area(
+        _l("What will happen next"),
+        _l("Enter what will happen next"),
+        _l("What the board and the agencies will do, and when."),
+    )
+    # A random value made when the form is first shown, so the same letter queued twice (a
+    # double click, the back button) is queued once.
+    submission = HiddenField()
 
 
 def _recipients(case: AuditCase) -> list[Participant]:
@@ -130,7 +101,7 @@ def _recipients(case: AuditCase) -> list[Participant]:
 
 
 def _recipient_label(person: Participant) -> str:
-    who = _("The adult") if person.role == "adult" else _("The representative")
+    who = str(RECIPIENTS.get(person.role, person.role))
     return f"{who}: {person.name}" if person.name else who
 
 
@@ -210,10 +181,10 @@ def feedback_preview(case_id: int):
         form=form,
         person=person,
         channel=channel,
-        channel_label=CHANNEL_LABELS.get(channel, channel),
+        channel_label=CHANNELS.get(channel, channel),
         letter_route=current_app.config["LETTER_ROUTE"],
-        format_label=FORMAT_LABELS.get(person.format, person.format),
-        language_label=LANGUAGE_LABELS.get(person.language, person.language),
+        format_label=FORMATS.get(person.format, person.format),
+        language_label=STAFF_LABELS.get(person.language, person.language),
         letter_html=html,
         withdrawn=voice.WITHDRAWN in statuses,
         declined=voice.DECLINED in statuses,
@@ -254,7 +225,7 @@ def feedback_queue(case_id: int):
         return _page(case, _recipients(case), form)
     detail = _submission_detail(form.submission.data)
     findings, next_steps, role = form.findings.data, form.next_steps.data, person.role
-    _serialise(case_id)
+    one_at_a_time(case_id)
     done = url_for("staff.case", case_id=case_id, done="feedback", _anchor="feedback")
     already = db.session.scalar(
         select(AuditEvent.id).where(

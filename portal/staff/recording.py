@@ -1,61 +1,50 @@
-"""The adult's voice: the meeting view, answers recorded by phone or visit, safeguarding
-concerns raised by a response, and consent withdrawn by phone or letter."""
+"""Answers the adult (or their representative) gave by phone or on a visit, recorded by a
+facilitator through the same definition, forms and saving code as the online journey."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, time
 
 from flask import abort, g, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select, update
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
+from sqlalchemy import update
+from wtforms import RadioField
+from wtforms.validators import InputRequired
 
-from ..delivery import CONSENT_WITHDRAWN, cancel_for_invitation
 from ..extensions import db
 from ..journey.forms import make_form
 from ..journey.runner import CHECK, allowed, next_page, previous_page, resume_page
 from ..journey.saving import current_values, discard_off_route, progress, save_step
 from ..journey.state import new_reference
 from ..journey.summary import summary_rows
-from ..models import AuditCase, Invitation, Participant, Response, SafeguardingConcern, utcnow
+from ..models import AuditCase, Invitation, Participant, Response, utcnow
+from ..models.cases import RECIPIENTS
 from ..models.events import record
+from ..models.journey import RESPONSE_METHODS
 from ..questionnaire import QUESTIONS, STEPS
-from . import access, auth, bp, voice
-from .audit import audit, viewed
-from .forms import METHOD_LABELS, ConcernForm, RecordStartForm, WithdrawalForm
+from . import access, auth, bp
+from .audit_log import audit, viewed
+from .forms import StrippedForm
+from .voice import case_response
 
 CASE_STAFF = ("coordinator", "facilitator")
 
 
-def _response(case: AuditCase, response_id: int) -> Response:
-    response = db.session.scalar(
-        select(Response)
-        .join(Invitation, Response.invitation_id == Invitation.id)
-        .where(Response.id == response_id, Invitation.case_id == case.id)
+class RecordStartForm(StrippedForm):
+    respondent = RadioField(
+        _l("Who gave the answers?"),
+        choices=list(RECIPIENTS.items()),
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select who gave the answers"))],
     )
-    if response is None:
-        abort(404)
-    return response
-
-
-@bp.get("/cases/<int:case_id>/meeting")
-@access(*CASE_STAFF, case=True)
-def meeting(case_id: int):
-    """What the audit meeting may see: only views shared with consent, restrictions first."""
-    case: AuditCase = g.case
-    everyone = voice.voices(case)
-    shared = [v for v in everyone if v.shareable]
-    viewed(case.id, "meeting view")
-    return render_template(
-        "staff/meeting.html",
-        case=case,
-        voices=shared,
-        left_out=len(everyone) - len(shared),
-        back_url=url_for("staff.case", case_id=case.id),
+    method = RadioField(
+        _l("How were they given?"),
+        choices=[(code, RESPONSE_METHODS[code]) for code in ("phone", "visit")],
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select how the answers were given"))],
     )
-
-
-# --- Answers gathered by phone or in person -------------------------------------------------
 
 
 @bp.route("/cases/<int:case_id>/record", methods=["GET", "POST"])
@@ -114,7 +103,7 @@ def record_start(case_id: int):
 
 
 def _recording(case: AuditCase, response_id: int) -> Response:
-    response = _response(case, response_id)
+    response = case_response(case, response_id)
     if response.method == "online":
         abort(404)
     return response
@@ -149,7 +138,7 @@ def record_page(case_id: int, response_id: int, page: str):
         if back
         else None
     )
-    method = METHOD_LABELS.get(response.method, response.method)
+    method = RESPONSE_METHODS.get(response.method, response.method)
     if page == CHECK:
         if request.method == "POST":  # CSRFProtect has checked the token
             return _submit_recorded(case, response)
@@ -217,65 +206,3 @@ def _submit_recorded(case: AuditCase, response: Response):
         )
     db.session.commit()
     return redirect(url_for("staff.case", case_id=case.id, _anchor="voice"), 303)
-
-
-# --- Safeguarding concerns and withdrawals ---------------------------------------------------
-
-
-@bp.route("/cases/<int:case_id>/responses/<int:response_id>/concern", methods=["GET", "POST"])
-@access(*CASE_STAFF, case=True)
-def concern(case_id: int, response_id: int):
-    case: AuditCase = g.case
-    response = _response(case, response_id)
-    form = ConcernForm()
-    if form.validate_on_submit():
-        db.session.add(
-            SafeguardingConcern(
-                case_id=case.id,
-                response_id=response.id,
-                flagged_by_id=current_user.id,
-                escalated_to=form.escalated_to.data,
-                escalated_on=form.escalated_on.data,
-                how=form.how.data,
-            )
-        )
-        audit("concern_flagged", case_id=case.id, invitation_id=response.invitation_id)
-        db.session.commit()
-        return redirect(url_for("staff.case", case_id=case.id, _anchor="voice"), 303)
-    return render_template(
-        "staff/concern.html",
-        form=form,
-        case=case,
-        response=response,
-        back_url=url_for("staff.case", case_id=case.id),
-    )
-
-
-@bp.route("/cases/<int:case_id>/responses/<int:response_id>/withdraw", methods=["GET", "POST"])
-@access(*CASE_STAFF, case=True)
-def withdraw(case_id: int, response_id: int):
-    case: AuditCase = g.case
-    response = _response(case, response_id)
-    if voice.consent_status(response) != voice.GIVEN:
-        return redirect(url_for("staff.case", case_id=case.id, _anchor="voice"), 303)
-    form = WithdrawalForm()
-    if form.validate_on_submit():
-        consent = response.consent
-        consent.withdrawn_at = datetime.combine(form.withdrawn_on.data, time(12), tzinfo=UTC)
-        consent.withdrawn_via = form.via.data
-        audit(
-            "consent_withdrawn",
-            case_id=case.id,
-            invitation_id=response.invitation_id,
-            detail=form.via.data,
-        )
-        cancel_for_invitation(response.invitation, CONSENT_WITHDRAWN)
-        db.session.commit()
-        return redirect(url_for("staff.case", case_id=case.id, _anchor="voice"), 303)
-    return render_template(
-        "staff/withdraw.html",
-        form=form,
-        case=case,
-        response=response,
-        back_url=url_for("staff.case", case_id=case.id),
-    )
