@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from jinja2 import ChoiceLoader, DictLoader
 
+from portal.journey.page_cache import PageCache
 from portal.questionnaire import QUESTION_IDS
 
 from .helpers import CONSENT_AGREE, answer_questions, begin, new_link
@@ -41,12 +43,14 @@ def _filled_journey(client, comment: str):
     client.submit("/feedback/contact", {"contact_email": "a@example.com"})
 
 
-@pytest.mark.parametrize("fmt", ["standard", "easy_read"])
-def test_cached_pages_equal_a_full_render(app, client, fmt):
+@pytest.mark.parametrize(
+    ("fmt", "lang"), [("standard", "en"), ("easy_read", "en"), ("standard", "cy")]
+)
+def test_cached_pages_equal_a_full_render(app, client, fmt, lang):
     _filled_journey(client, 'Tricky <b>"answer"</b> & more')
-    client.submit("/preferences", {"format": fmt, "next": "/"})
+    client.submit("/preferences", {"format": fmt, "lang": lang, "next": "/"})
     for page in ("who", "representative", "consent", *QUESTION_IDS, "contact"):
-        for path in (f"/feedback/{page}", f"/feedback/{page}?change=1"):
+        for path in (f"/feedback/{page}", f"/feedback/{page}?change=1", f"/feedback/{page}?x=<y>"):
             app.config["PAGE_CACHE"] = True
             cached = client.get(path).get_data(as_text=True)
             cached_again = client.get(path).get_data(as_text=True)
@@ -76,3 +80,36 @@ def test_saved_text_is_escaped_in_cached_pages(client):
     page = client.get("/feedback/q1")
     assert "<script>alert(1)</script>" not in page.get_data(as_text=True)
     assert page.soup.find("textarea").get_text() == "<script>alert(1)</script>"
+
+
+def test_a_page_is_rendered_once_per_set_of_values_it_reads(app, client):
+    cache = app.extensions["page_cache"]
+    _filled_journey(client, "An answer")
+    client.get("/feedback/q1")
+    pages = len(cache)
+    client.get("/feedback/q1")
+    assert len(cache) == pages  # nothing made afresh per request is in the key
+    client.submit("/preferences", {"lang": "cy", "next": "/"})
+    client.get("/feedback/q1")
+    assert len(cache) == pages + 1
+
+
+def test_the_key_holds_every_variable_the_template_reads(app):
+    """Nobody lists what the key holds: a variable a template starts to read (here one a new
+    context processor gives, read beside an included template's) is in the key by itself."""
+    extra = {"new_value": "one"}
+    app.context_processor(lambda: dict(extra))
+    app.jinja_env.loader = ChoiceLoader(
+        [
+            DictLoader({"probe.html": "{% include 'public/_switchers.html' %}{{ new_value }}"}),
+            app.jinja_env.loader,
+        ]
+    )
+    cache = PageCache()
+    with app.test_request_context("/feedback/q1"):
+        reads = cache.reads("probe.html")
+        assert {"new_value", "current_lang", "language_names"} <= set(reads)
+        first = cache.key("probe.html", {})
+        assert cache.key("probe.html", {}) == first
+        extra["new_value"] = "two"
+        assert cache.key("probe.html", {}) != first

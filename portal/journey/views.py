@@ -15,6 +15,7 @@ from ..models import Invitation
 from ..models.events import record
 from ..questionnaire import QUESTIONS, STEPS
 from ..security import csp_nonce, csrf_token
+from ..templating import here
 from ..wording import current_format
 from . import bp
 from .forms import make_form
@@ -134,7 +135,7 @@ def page(page: str):
             return _cached_step_page(step, state, saved, changing)
         form = make_form(step, data=saved)
 
-    return render_template("public/step.html", **_step_context(step, state, changing, form))
+    return render_template("public/step.html", form=form, **_step_context(step, state, changing))
 
 
 def _after_saving(page: str, state, changing: bool):
@@ -142,11 +143,11 @@ def _after_saving(page: str, state, changing: bool):
     return redirect(url_for("journey.page", page=target))
 
 
-def _step_context(step, state, changing: bool, form) -> dict:
+def _step_context(step, state, changing: bool) -> dict:
+    """What a step page's template receives, besides its form."""
     back = previous_page(step.id, state)
     return {
         "step": step,
-        "form": form,
         "back_url": url_for("journey.page", page=CHECK if changing else back)
         if (back or changing)
         else None,
@@ -165,38 +166,22 @@ def _long_date(day: date, locale: str) -> str:
 
 
 def _cached_step_page(step, state, saved: dict, changing: bool):
-    """A question page without errors: rendered once per key (page_cache.py), filled per request."""
-    # Everything the markup depends on, as plain values: working out URLs for the key would cost
-    # as much as filling the page in.
-    locale = str(get_locale())
-    key = (
-        step.id,
-        locale,
-        current_format(),
-        previous_page(step.id, state),
-        changing,
-        state.respondent == "representative",
-        _long_date(date.today(), locale),
-    )
+    """A page without errors: rendered once per set of values its template receives
+    (page_cache.py), filled in per request."""
 
-    def render() -> str:
-        context = _step_context(step, state, changing, form=None)
-        path = url_for("journey.page", page=step.id, change=1 if changing else None)
-        empty = {}
-        for spec in step.fields:
-            if spec.kind in ("text", "textarea", "email", "phone"):
-                empty[spec.id] = placeholder(f"f:{spec.id}")
-        context["form"] = make_form(step, data=empty)
-        return render_template(
-            "public/step.html",
-            cspNonce=placeholder("nonce"),
-            csrf_token=lambda: placeholder("csrf"),
-            here=lambda: path,
-            **context,
+    def blank_form():
+        return make_form(
+            step,
+            data={
+                spec.id: placeholder(f"f:{spec.id}")
+                for spec in step.fields
+                if spec.kind in ("text", "textarea", "email", "phone")
+            },
         )
 
-    page = current_app.extensions["page_cache"].get_or_render(key, render)
-    values = {"nonce": csp_nonce(), "csrf": csrf_token()}
+    context = _step_context(step, state, changing)
+    page = current_app.extensions["page_cache"].page("public/step.html", context, blank_form)
+    values = {"nonce": csp_nonce(), "csrf": csrf_token(), "here": here()}
     checked: dict[str, list[str]] = {}
     for spec in step.fields:
         value = saved.get(spec.id)
