@@ -11,7 +11,6 @@ from flask import session
 from sqlalchemy import event, select
 
 from portal.extensions import db
-from portal.journey import saving
 from portal.journey.saving import write_page
 from portal.journey.state import current_draft
 from portal.models import Answer, Invitation, Response, SavedPage, utcnow
@@ -158,14 +157,14 @@ def test_a_save_that_fails_half_way_leaves_nothing_half_saved(client, monkeypatc
     fails (a crash, the database gone), the first is not kept either, and the person is asked
     the page again."""
     path, token, response_id = _at_q1(client)
-    real_insert = saving._insert
+    real_execute = db.session.execute
 
-    def failing_insert(model):
-        if model is SavedPage:
+    def execute(statement, *args, **kwargs):
+        if getattr(statement, "table", None) is SavedPage.__table__:
             raise RuntimeError("the process died here")
-        return real_insert(model)
+        return real_execute(statement, *args, **kwargs)
 
-    monkeypatch.setattr(saving, "_insert", failing_insert)
+    monkeypatch.setattr(db.session, "execute", execute)
     assert _save_q1(client, token).status_code == 500
     monkeypatch.undo()
     assert _saved_pages(response_id) == {"who", "consent"} and _answered(response_id) == set()
