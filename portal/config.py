@@ -142,11 +142,10 @@ class Settings:
             "SECRET_KEY_FALLBACKS": keys[1:],
             "SECRET_KEYS": keys,
             "SQLALCHEMY_DATABASE_URI": database_url,
-            # hide_parameters keeps personal data out of error messages and logs. A pooled
-            # connection the database has closed (a restart, an outage) is replaced on checkout.
+            # hide_parameters keeps personal data out of error messages and logs.
+            # Dead pooled connections are caught on checkout (portal/database.py).
             "SQLALCHEMY_ENGINE_OPTIONS": {
                 "pool_recycle": 1800,
-                "pool_pre_ping": True,
                 "hide_parameters": True,
             },
             # Links in messages are built from this, never from the request's Host header.

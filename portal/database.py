@@ -6,15 +6,20 @@ and a transaction that will write takes the write lock as it begins (BEGIN IMMED
 writers then never deadlock by both upgrading a read lock half-way through, and a read followed
 by a write never fails on a snapshot another connection has changed meanwhile.
 
-PostgreSQL needs nothing here: row locks (FOR UPDATE) order its writers, and a pooled
-connection the server has closed is replaced on checkout (``pool_pre_ping``, portal/config.py).
+PostgreSQL: row locks (FOR UPDATE) order its writers. A pooled connection the server has
+closed (a restart, an outage) is replaced on checkout, found by a look at its socket rather
+than pool_pre_ping's query: that round trip cost a question page about 14% of its throughput
+(bench/run.py, in BENCHMARKS.md's conditions).
 """
 
 from __future__ import annotations
 
+import select
+
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DisconnectionError
 
 from .extensions import db
 
@@ -60,9 +65,26 @@ def begin_write() -> None:
     session.connection(execution_options={WRITING: True})
 
 
+def _still_open(dbapi_connection) -> bool:
+    """An idle connection has nothing to read: if its socket is readable, the server has closed
+    it or said something unasked, and either way it is replaced."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        return False
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+    return not poller.poll(0)
+
+
+def _on_checkout(dbapi_connection, _record, _proxy) -> None:
+    if not _still_open(dbapi_connection):
+        raise DisconnectionError("the database closed this pooled connection")  # pool retries
+
+
 def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "checkout", _on_checkout)

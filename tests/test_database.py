@@ -1,12 +1,16 @@
-"""SQLite's write lock is taken in one place (portal/database.py): a transaction that will write
-begins with BEGIN IMMEDIATE, whether a web request or the outbox worker makes it. Always on a
-SQLite file of its own, since this is SQLite's set-up."""
+"""Each dialect's set-up (portal/database.py). SQLite's write lock is taken in one place: a
+transaction that will write begins with BEGIN IMMEDIATE, whether a web request or the outbox
+worker makes it (on a SQLite file of its own). A PostgreSQL connection the server has closed is
+replaced when it leaves the pool (needs PostgreSQL at 127.0.0.1:5432, as the fault tests do)."""
 
 from __future__ import annotations
 
+import time
+
+import psycopg
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from portal import create_app
 from portal.database import begin_write
@@ -70,3 +74,23 @@ def test_requests_that_may_write_begin_with_the_lock_and_reads_without(sqlite_ap
 def test_the_outbox_worker_claims_under_the_write_lock(sqlite_app, begins):
     worker.claim()
     assert begins == ["BEGIN IMMEDIATE"]
+
+
+def test_a_postgresql_connection_the_server_closed_is_replaced_on_checkout():
+    admin = "postgresql://postgres@127.0.0.1:5432/postgres"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": admin.replace("://", "+psycopg://")})
+    with app.app_context():
+        backend = db.session.scalar(text("SELECT pg_backend_pid()"))
+        db.session.commit()  # back to the pool, open
+        with psycopg.connect(admin, autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", (backend,))
+            deadline = time.monotonic() + 10
+            while other.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE pid = %s", (backend,)
+            ).fetchone():
+                assert time.monotonic() < deadline, "the backend did not end"
+                time.sleep(0.05)
+        # The pool hands out a working connection, not the dead one (no error, a new backend).
+        assert db.session.scalar(text("SELECT pg_backend_pid()")) != backend
+        db.session.remove()
+        db.engine.dispose()
