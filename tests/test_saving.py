@@ -176,7 +176,7 @@ def test_a_save_that_fails_half_way_leaves_nothing_half_saved(client, monkeypatc
 def test_pages_saved_from_the_same_reading_both_count(app, client):
     """Two tabs that read the draft before either saved: each save adds its own page, so
     neither is lost; a save without a format or language keeps the ones stored."""
-    path, _token_, response_id = _at_q1(client)
+    path, _, response_id = _at_q1(client)
     invitation = response_for(path).invitation
     with app.test_request_context():
         session["inv"], session["gen"] = invitation.id, invitation.session_generation
