@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from .delivery.cancelling import LINK_REVOKED, cancel_for_invitation
 from .extensions import db
 from .models import Invitation, Participant, utcnow
 from .models.events import record
+from .models.outbox import LINK_REVOKED, cancel_for_invitation
 
 TOKEN_BYTES = 16  # 128 bits
 TOKEN_LENGTH = 22  # base64url of 16 bytes, unpadded

@@ -36,7 +36,7 @@ class Text:
     Easy Read picture shown beside it when it stands as a block of its own (an intro paragraph).
     A Text whose standard form is None is shown in Easy Read only (an extra explanation).
     The wording is message ids marked with N_ here, lazy strings in the Flask modules that add
-    their own (journey/forms.py, easy_read.py); say() shows either in the active language."""
+    their own (answers/forms.py, easy_read.py); say() shows either in the active language."""
 
     standard: object
     easy: object = None

@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/ruff check portal tests
 .venv/bin/ruff format --check portal tests
+# One-way layers and no import circles: the import-linter contracts in pyproject.toml.
+.venv/bin/lint-imports
 exec .venv/bin/pytest "$@"

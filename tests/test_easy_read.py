@@ -16,10 +16,10 @@ from bs4 import BeautifulSoup
 from flask import current_app, g, has_request_context, render_template
 from flask_babel import force_locale
 
+from portal.answers.forms import MESSAGES
 from portal.config import ROOT
 from portal.easy_read import definition_texts, page_texts, pictures_used
 from portal.extensions import db
-from portal.journey.forms import MESSAGES
 from portal.languages import CODES as LANGUAGE_CODES
 from portal.questionnaire import EASY_READ, QUESTIONS, STANDARD, STEPS
 from portal.services.cases import create_case

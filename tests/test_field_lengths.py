@@ -10,8 +10,8 @@ from sqlalchemy import Boolean, String
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length
 
+from portal.answers.forms import form_class
 from portal.form_fields import ChoicesField
-from portal.journey.forms import form_class
 from portal.models import (
     Answer,
     AuditCase,

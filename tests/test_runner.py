@@ -1,4 +1,4 @@
-from portal.journey.runner import CHECK, allowed, next_page, previous_page, resume_page, route
+from portal.answers.runner import CHECK, allowed, next_page, previous_page, resume_page, route
 from portal.questionnaire import QUESTION_IDS, Progress
 
 

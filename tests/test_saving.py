@@ -10,8 +10,8 @@ import pytest
 from flask import session
 from sqlalchemy import event, select
 
+from portal.answers.saving import write_page
 from portal.extensions import db
-from portal.journey.saving import write_page
 from portal.journey.state import current_draft
 from portal.models import Answer, Invitation, Response, SavedPage, utcnow
 from portal.questionnaire import QUESTION_IDS, STEPS

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .cancelling import (
+from ..models.outbox import (
     CONSENT_WITHDRAWN,
     LINK_REVOKED,
     cancel_for_invitation,

@@ -2,7 +2,7 @@
 
 A message for an invitation (the invitation itself or a reminder) is recorded against the
 invitation as "sent", "delivered" or "failed": the names the staff invitation timeline shows
-(portal/staff/case_views.py, TIMELINE_LABELS). Other messages (feedback letters) are recorded
+(portal/models/events.py, INVITATION_EVENTS). Other messages (feedback letters) are recorded
 against their case as "message_sent", "message_delivered" or "message_failed". The detail names
 the message by id and channel only, never its content or address.
 

@@ -1,4 +1,4 @@
-"""Queueing messages, in the caller's transaction (cancelling them: cancelling.py).
+"""Queueing messages, in the caller's transaction (cancelling them: models/outbox.py).
 
 Staff code calls these inside the transaction that makes the change (issuing an invitation,
 queueing feedback) and commits once: the message exists if and only if the change does.

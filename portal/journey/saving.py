@@ -1,8 +1,5 @@
-"""Saving the journey's pages, and sending the answers.
-
-Respondent and contact fields live on Response, consent fields on ConsentRecord, questions in
-Answer rows (option codes and a comment), and each saved page is a SavedPage row. Which store a
-page uses comes from its step's ``store``.
+"""Saving the journey's pages, and sending the answers (how a page's values are stored:
+portal/answers/saving.py).
 
 ``save_page`` saves any journey page and ``send`` sends the answers, each in one transaction
 that first locks the draft and asks ``state.refusal`` whether this session may do it now (the
@@ -12,65 +9,16 @@ never leave half a save or two responses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
-from datetime import date
-from functools import cache
+from dataclasses import dataclass
 
-from sqlalchemy import String, bindparam, delete, func, update
-from sqlalchemy.dialects import postgresql, sqlite
-
+from ..answers.runner import CHECK
+from ..answers.saving import Draft, discard_off_route, write_page
 from ..extensions import db
-from ..models import Answer, ConsentRecord, Response, SavedPage, utcnow
+from ..models import utcnow
 from ..models.events import record
-from ..questionnaire import QUESTION_IDS, STEPS, Progress, Step
-from .runner import CHECK, route
-from .state import Draft, Refusal, current_draft, refusal
+from ..questionnaire import Progress, Step
+from .state import Refusal, current_draft, refusal
 from .withdrawal import issue_withdrawal_link
-
-# The answers that choose a person's route, named as the fields that give them.
-ROUTE_CHOICES = tuple(f.name for f in fields(Progress) if f.name != "answered")
-
-
-def progress(response: Response) -> Progress:
-    consent = response.consent
-    return Progress(
-        respondent=response.respondent,
-        decision=consent.decision if consent else None,
-        anonymous_feedback=consent.anonymous_feedback if consent else None,
-        answered=response.saved,
-    )
-
-
-def current_values(step: Step, response: Response) -> dict:
-    """What this person saved on the page before, to fill the form in again."""
-    if step.store == "answer":
-        answer = response.answer(step.id)
-        return answer_values(step, answer.codes, answer.comment) if answer else {}
-    target = response if step.store == "response" else response.consent
-    if target is None:
-        return _defaults(step, response)
-    return {spec.id: getattr(target, spec.id) for spec in step.fields}
-
-
-def answer_values(step: Step, codes: str, comment: str | None) -> dict:
-    """A question's form values from its stored option codes and comment."""
-    main = step.fields[0]
-    values = {f"{step.id}_comment": comment or ""}
-    if main.kind == "radios":
-        values[main.id] = codes or None
-    elif main.kind == "checkboxes":
-        values[main.id] = codes.split()
-    return values
-
-
-def _defaults(step: Step, response: Response) -> dict:
-    """A representative has told us their name and relationship already: offer them again."""
-    if step.id == "consent" and response.respondent == "representative":
-        return {
-            "completed_by": response.representative_name,
-            "relationship": response.representative_relationship,
-        }
-    return {}
 
 
 @dataclass(frozen=True)
@@ -123,132 +71,3 @@ def _submit(draft: Draft, format: str, language: str) -> None:
     record("submitted", case_id=draft.case_id, invitation_id=draft.invitation_id)
     if response.consent is not None and response.consent.decision == "agree":
         issue_withdrawal_link(response)
-
-
-def stored_values(step: Step, data: dict) -> dict:
-    """A page's form values as its store keeps them: a question's option codes (space
-    separated) and comment; otherwise a column per field, and for consent when it was given."""
-    if step.store == "answer":
-        main = step.fields[0]
-        value = data.get(main.id) if main.kind in ("radios", "checkboxes") else None
-        return {
-            "codes": " ".join(value) if isinstance(value, list) else (value or ""),
-            "comment": data.get(f"{step.id}_comment") or None,
-        }
-    values = {}
-    for spec in step.fields:
-        value = data.get(spec.id)
-        values[spec.id] = bool(value) if spec.kind == "declaration" else value or None
-    if step.id == "consent":
-        values["recorded_at"] = utcnow()
-        values["signed_on"] = date.today() if values["decision"] == "agree" else None
-    return values
-
-
-@cache
-def _writes(dialect: str, store: str, names: tuple[str, ...]) -> tuple:
-    """The statements that write a page's values (the columns ``names`` of its ``store``), its
-    format, language and time on the response, and its mark. Built once per kind of page:
-    building them cost a save more than the database's work. Each value is bound as v_<name>."""
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    answer, consent, response, saved = (
-        model.__table__ for model in (Answer, ConsentRecord, Response, SavedPage)
-    )
-    values = {name: bindparam(f"v_{name}") for name in names}
-    on_response = {
-        "updated_at": bindparam("now", type_=response.c.updated_at.type),
-        "format": func.coalesce(bindparam("format", type_=String), response.c.format),
-        "language": func.coalesce(bindparam("language", type_=String), response.c.language),
-    }
-    statements = []
-    if store == "answer":
-        upsert = insert(answer).values(
-            response_id=bindparam("response_id"), question_id=bindparam("page"), **values
-        )
-        keys = [answer.c.response_id, answer.c.question_id]
-    elif store == "consent":
-        upsert = insert(consent).values(response_id=bindparam("response_id"), **values)
-        keys = [consent.c.response_id]
-    else:
-        on_response.update(values)
-    if store in ("answer", "consent"):
-        excluded = {name: upsert.excluded[name] for name in names}
-        statements.append(upsert.on_conflict_do_update(index_elements=keys, set_=excluded))
-    statements.append(
-        update(response).where(response.c.id == bindparam("response_id")).values(on_response)
-    )
-    statements.append(
-        insert(saved)
-        .values(response_id=bindparam("response_id"), page=bindparam("page"))
-        .on_conflict_do_nothing()
-    )
-    return tuple(statements)
-
-
-def write_page(
-    draft: Draft,
-    step: Step,
-    data: dict,
-    format: str | None = None,
-    language: str | None = None,
-) -> Progress:
-    """Write one page's values and mark the page saved (in which format and language, if
-    given), in the current transaction; returns the progress after it. The caller has checked
-    that the page may be saved. Upserts, so a page saved again keeps one row."""
-    values = stored_values(step, data)
-    params = {
-        "response_id": draft.response_id,
-        "page": step.id,
-        "now": utcnow(),
-        "format": format,
-        "language": language,
-        **{f"v_{name}": value for name, value in values.items()},
-    }
-    dialect = db.session.get_bind().dialect.name
-    for statement in _writes(dialect, step.store, tuple(values)):
-        db.session.execute(statement, params)
-    before = draft.progress
-    after = replace(
-        before,
-        answered=before.answered | {step.id},
-        **{name: values[name] for name in ROUTE_CHOICES if name in values},
-    )
-    ids = {"case_id": draft.case_id, "invitation_id": draft.invitation_id}
-    if not before.answered:
-        record("started", **ids)
-    if step.id == "consent" and after.decision and after.decision != before.decision:
-        record("consent_given" if after.decision == "agree" else "consent_declined", **ids)
-    return after
-
-
-def save_step(step: Step, response: Response, data: dict) -> None:
-    """A page staff record for ``response`` (answers given by phone or visit), written as the
-    journey writes it, in the current transaction. Staff pages check the route themselves."""
-    draft = Draft(
-        response_id=response.id,
-        invitation_id=response.invitation_id,
-        case_id=response.invitation.case_id,
-        submitted=response.status == "submitted",
-        progress=progress(response),
-        answer=None,
-    )
-    write_page(draft, step, data)
-    db.session.expire(response)  # written past the ORM: read afresh
-
-
-def discard_off_route(response: Response) -> None:
-    """On submit, drop answers to pages this person's final choices took them past, so a
-    decision to decline never carries earlier answers along with it."""
-    pages = set(route(progress(response)))
-    unused = [q for q in QUESTION_IDS if q not in pages]
-    if unused:
-        db.session.execute(
-            delete(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(unused))
-        )
-        db.session.expire(response, ["answers"])
-    if "contact" not in pages:
-        for spec in STEPS["contact"].fields:
-            setattr(response, spec.id, None)
-    if "representative" not in pages:
-        for spec in STEPS["representative"].fields:
-            setattr(response, spec.id, None)

@@ -6,25 +6,16 @@ from the link bumps the generation in the database, which ends every older sessi
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
 from enum import Enum
 
 from flask import session
 from sqlalchemy import and_, bindparam, select, update
-from sqlalchemy.orm import joinedload
 
+from ..answers.runner import allowed
+from ..answers.saving import Draft, new_reference
 from ..extensions import db
 from ..models import Answer, ConsentRecord, Invitation, Response, SavedPage, utcnow
 from ..questionnaire import Progress
-from .runner import allowed
-
-ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, so it reads back over the phone
-
-
-def new_reference() -> str:
-    chars = "".join(secrets.choice(ALPHABET) for _ in range(8))
-    return f"{chars[:4]}-{chars[4:]}"
 
 
 def start_session(invitation: Invitation, generation: int) -> None:
@@ -52,30 +43,6 @@ def end_session() -> None:
         )
         db.session.commit()
     session.clear()
-
-
-@dataclass(frozen=True)
-class Draft:
-    """What every journey page needs to know about this browser's draft, read in one query."""
-
-    response_id: int
-    invitation_id: int
-    case_id: int
-    submitted: bool
-    progress: Progress
-    # The answer saved for the question asked about, if any: (option codes, comment).
-    answer: tuple[str, str | None] | None
-
-    def response(self) -> Response:
-        """The draft as ORM objects, for the pages that show or change more than this: the
-        response with its consent and answers, in one query (read afresh: saving writes past
-        the ORM)."""
-        return db.session.get(
-            Response,
-            self.response_id,
-            options=(joinedload(Response.consent), joinedload(Response.answers)),
-            populate_existing=True,
-        )
 
 
 class Refusal(Enum):

@@ -9,6 +9,10 @@ from flask_babel import get_locale, refresh
 from sqlalchemy.exc import IntegrityError
 
 from .. import links
+from ..answers.forms import make_form
+from ..answers.runner import CHECK, allowed, next_page, previous_page, resume_page
+from ..answers.saving import answer_values, current_values, progress
+from ..answers.summary import summary_rows
 from ..extensions import db, limiter
 from ..locale import language
 from ..models import Invitation
@@ -18,12 +22,9 @@ from ..security import csp_nonce, csrf_token
 from ..templating import here
 from ..wording import current_format
 from . import bp
-from .forms import make_form
 from .page_cache import fill, placeholder
-from .runner import CHECK, allowed, next_page, previous_page, resume_page
-from .saving import answer_values, current_values, progress, save_page, send
+from .saving import save_page, send
 from .state import Refusal, current_draft, end_session, ensure_response, refusal, start_session
-from .summary import summary_rows
 from .withdrawal import withdrawal_url
 
 # Starting from a link: generous for a person, tight for anyone trying links at scale.

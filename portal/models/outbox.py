@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, orm
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, orm, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -21,6 +21,9 @@ from .journey import Invitation
 STATUSES = ("queued", "sending", "sent", "delivered", "failed", "cancelled")
 # A message in one of these will never be sent (again), so its content is no longer kept.
 FINAL = ("sent", "delivered", "failed", "cancelled")
+# Why messages were cancelled, as staff read it on the invitation's timeline.
+LINK_REVOKED = "Cancelled: the link was revoked"
+CONSENT_WITHDRAWN = "Cancelled: consent was withdrawn"
 # Labels as the invitation's timeline puts them mid-sentence ("reminder by email").
 KINDS = {
     "invitation": _l("invitation"),
@@ -144,3 +147,36 @@ class DevelopmentMessage(db.Model):
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
     attachment_name: Mapped[str | None] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# Cancelling messages not yet sent, in the caller's transaction, where the change that makes them
+# pointless happens: links.revoke() for a revoked link, and each place consent is withdrawn (the
+# adult's "stop sharing" link, staff recording a withdrawal by phone or letter). Kept with the
+# table rather than in portal/delivery/, whose messages need links.py, so links.py can call it.
+
+
+def _cancel(messages, reason: str) -> int:
+    now = utcnow()
+    for message in messages:
+        message.status = "cancelled"
+        message.reason = reason
+        message.finished_at = now
+        message.clear_content()
+    return len(messages)
+
+
+def cancel_for_invitation(invitation: Invitation, reason: str) -> int:
+    """Cancel the invitation's messages not yet sent (queued, or waiting to be tried again).
+    A message already with a provider cannot be called back."""
+    messages = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.invitation_id == invitation.id, OutboxMessage.status == "queued"
+        )
+    ).all()
+    return _cancel(messages, reason)
+
+
+def cancel_message(message: OutboxMessage, reason: str = "Cancelled by staff") -> bool:
+    if message.status != "queued":
+        return False
+    return _cancel([message], reason) == 1

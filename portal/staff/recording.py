@@ -13,12 +13,11 @@ from sqlalchemy import update
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
+from ..answers.forms import make_form
+from ..answers.runner import CHECK, allowed, next_page, previous_page, resume_page
+from ..answers.saving import current_values, discard_off_route, new_reference, progress, save_step
+from ..answers.summary import summary_rows
 from ..extensions import db
-from ..journey.forms import make_form
-from ..journey.runner import CHECK, allowed, next_page, previous_page, resume_page
-from ..journey.saving import current_values, discard_off_route, progress, save_step
-from ..journey.state import new_reference
-from ..journey.summary import summary_rows
 from ..models import AuditCase, Invitation, Participant, Response, utcnow
 from ..models.cases import RECIPIENTS
 from ..models.events import record

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
+from ..answers.saving import current_values
+from ..answers.summary import question_row
 from ..delivery import CONSENT_WITHDRAWN, cancel_for_invitation
 from ..extensions import db
-from ..journey.saving import current_values
-from ..journey.summary import question_row
 from ..languages import STAFF_LABELS
 from ..models import AuditCase, Invitation, Response, SafeguardingConcern
 from ..models.cases import FORMATS
