@@ -155,7 +155,13 @@ def test_the_case_list_shows_a_facilitator_only_their_cases(app, client):
 
 def test_roles_reach_only_their_routes(app, client):
     facilitator, coordinator, admin, ids = _world()
-    expectations = {facilitator: "facilitator", coordinator: "coordinator", admin: "admin"}
+    learning_group = make_user("learning_group", email="lig@example.org")
+    expectations = {
+        facilitator: "facilitator",
+        coordinator: "coordinator",
+        admin: "admin",
+        learning_group: "learning_group",
+    }
     for user, role in expectations.items():
         sign_in(client, user)
         for rule in staff_rules(app):
@@ -168,3 +174,12 @@ def test_roles_reach_only_their_routes(app, client):
             else:
                 assert response.status_code == 403, (role, rule.endpoint, response.status_code)
         client.submit("/staff/sign-out")
+
+
+def test_the_learning_group_sees_no_case(app, client):
+    """learning_group follows actions only: every case route is refused (deny by default)
+    until a page grants it something."""
+    _facilitator, _coordinator, _admin, ids = _world()
+    sign_in(client, make_user("learning_group", email="lig@example.org"))
+    assert client.get("/staff/cases").status_code == 403
+    assert client.get(f"/staff/cases/{ids['MINE']['case_id']}").status_code == 403

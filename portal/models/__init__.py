@@ -1,5 +1,19 @@
 """Database models. Each module holds one area; importing this package registers them all."""
 
+from .audit import (
+    Action,
+    ActionUpdate,
+    CaseOrganisation,
+    Escalation,
+    Meeting,
+    MeetingOrganisation,
+    MeetingPrinciple,
+    Organisation,
+    OrganisationDomain,
+    ReturnPractitioner,
+    ReturnPrinciple,
+    ReturnRequest,
+)
 from .base import utcnow
 from .cases import AuditCase, Participant
 from .events import AuditEvent
@@ -8,15 +22,27 @@ from .outbox import InvitationCode, OutboxMessage
 from .staff import SafeguardingConcern, SignInThrottle, StaffSession, StaffUser
 
 __all__ = [
+    "Action",
+    "ActionUpdate",
     "Answer",
     "AuditCase",
     "AuditEvent",
+    "CaseOrganisation",
     "ConsentRecord",
+    "Escalation",
     "Invitation",
     "InvitationCode",
+    "Meeting",
+    "MeetingOrganisation",
+    "MeetingPrinciple",
+    "Organisation",
+    "OrganisationDomain",
     "OutboxMessage",
     "Participant",
     "Response",
+    "ReturnPractitioner",
+    "ReturnPrinciple",
+    "ReturnRequest",
     "SafeguardingConcern",
     "SavedPage",
     "SignInThrottle",

@@ -29,6 +29,17 @@ INVITATION_EVENTS = {
     "resent": _l("Replaced by a new link"),
     "viewed": _l("Viewed by staff"),
 }
+# The actions recorded against an organisation's return, as its timeline says them.
+RETURN_EVENTS = {
+    "return_requested": _l("Return requested"),
+    "return_request_queued": _l("Request queued to send"),
+    "return_reminder_queued": _l("Reminder queued to send"),
+    "return_link_replaced": _l("Replaced by a new link"),
+    "return_revoked": _l("Link revoked"),
+    "return_opened": _l("Opened the link"),
+    "return_submitted": _l("Return submitted"),
+    "identifiers_viewed": _l("Case identifiers viewed"),
+}
 
 
 class AuditEvent(db.Model):
@@ -42,13 +53,28 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(40), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("audit_case.id"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"), index=True)
+    return_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("return_request.id"), index=True
+    )
     detail: Mapped[str | None] = mapped_column(String(200))
 
 
-def record(action: str, actor: str = "adult", case_id=None, invitation_id=None, detail=None):
+def record(
+    action: str,
+    actor: str = "adult",
+    case_id=None,
+    invitation_id=None,
+    detail=None,
+    return_request_id=None,
+):
     """Add an event to the current transaction; it commits with the change it describes."""
     event = AuditEvent(
-        action=action, actor=actor, case_id=case_id, invitation_id=invitation_id, detail=detail
+        action=action,
+        actor=actor,
+        case_id=case_id,
+        invitation_id=invitation_id,
+        return_request_id=return_request_id,
+        detail=detail,
     )
     db.session.add(event)
     return event

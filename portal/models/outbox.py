@@ -14,6 +14,7 @@ from sqlalchemy import ForeignKey, LargeBinary, String, Text, orm, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from .audit import ReturnRequest
 from .base import UTCDateTime, utcnow
 from .cases import CHANNELS, AuditCase, Participant
 from .journey import Invitation
@@ -29,6 +30,7 @@ KINDS = {
     "invitation": _l("invitation"),
     "reminder": _l("reminder"),
     "feedback": _l("feedback letter"),
+    "return_request": _l("request for an organisation's return"),
 }
 # email, text and letter go through the configured provider; print letters wait for the post
 # room's print batch.
@@ -45,8 +47,12 @@ class OutboxMessage(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(10))
     case_id: Mapped[int] = mapped_column(ForeignKey("audit_case.id"), index=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    # The adult or representative it goes to; None for a message to an organisation's contact.
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"), index=True)
+    return_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("return_request.id"), index=True
+    )
     language: Mapped[str] = mapped_column(String(5), default="en")
     format: Mapped[str] = mapped_column(String(10), default="standard")
 
@@ -79,8 +85,9 @@ class OutboxMessage(db.Model):
     attachment_name: Mapped[str | None] = mapped_column(String(100))
 
     case: Mapped[AuditCase] = orm.relationship()
-    participant: Mapped[Participant] = orm.relationship()
+    participant: Mapped[Participant | None] = orm.relationship()
     invitation: Mapped[Invitation | None] = orm.relationship()
+    return_request: Mapped[ReturnRequest | None] = orm.relationship()
 
     def clear_content(self) -> None:
         self.to_address = self.subject = self.body = self.letter_html = None
@@ -171,6 +178,17 @@ def cancel_for_invitation(invitation: Invitation, reason: str) -> int:
     messages = db.session.scalars(
         select(OutboxMessage).where(
             OutboxMessage.invitation_id == invitation.id, OutboxMessage.status == "queued"
+        )
+    ).all()
+    return _cancel(messages, reason)
+
+
+def cancel_for_return(return_request: ReturnRequest, reason: str) -> int:
+    """Cancel the messages not yet sent for an organisation's return link."""
+    messages = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.return_request_id == return_request.id,
+            OutboxMessage.status == "queued",
         )
     ).all()
     return _cancel(messages, reason)

@@ -15,6 +15,9 @@ ROLES = {
     "admin": _l("Administrator: staff accounts and the audit log"),
     "coordinator": _l("Coordinator: every audit case"),
     "facilitator": _l("Facilitator: only the cases assigned to them"),
+    "learning_group": _l(
+        "Learning & Improvement Group: actions across every case, no personal data"
+    ),
 }
 
 

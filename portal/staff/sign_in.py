@@ -21,7 +21,7 @@ from . import access, auth, bp
 from .auth import PASSWORD_MAX, PASSWORD_MIN
 from .forms import StrippedForm
 
-ALL_STAFF = ("admin", "coordinator", "facilitator")
+ALL_STAFF = ("admin", "coordinator", "facilitator", "learning_group")
 # Per address, counting failed sign-ins only: everyone in an office may share one address, and
 # their sign-ins must not use up its limit; an address trying many accounts is stopped (429
 # page). Each email address also waits longer after each failure (auth.py).
@@ -84,7 +84,13 @@ class SetUpForm(StrippedForm):
 
 
 def home_for(user) -> str:
-    return url_for("staff.accounts") if user.role == "admin" else url_for("staff.cases")
+    """Where signing in lands. The Learning & Improvement Group sees no case: it lands on the
+    actions page (staff.actions) once that exists, and is refused the case list until then."""
+    if user.role == "admin":
+        return url_for("staff.accounts")
+    if user.role == "learning_group" and "staff.actions" in current_app.view_functions:
+        return url_for("staff.actions")
+    return url_for("staff.cases")
 
 
 def sign_in_problem() -> str:
