@@ -12,6 +12,7 @@ from ..models.outbox import (
     CONSENT_WITHDRAWN,
     LINK_REVOKED,
     cancel_for_invitation,
+    cancel_for_return,
     cancel_message,
 )
 from .outbox import (
@@ -23,6 +24,7 @@ from .outbox import (
     queue_feedback,
     queue_invitation,
     queue_reminder,
+    queue_return_email,
     reminders_due,
 )
 
@@ -31,6 +33,7 @@ __all__ = [
     "LINK_REVOKED",
     "MissingContact",
     "cancel_for_invitation",
+    "cancel_for_return",
     "cancel_message",
     "feedback_channel",
     "feedback_letter_html",
@@ -40,6 +43,7 @@ __all__ = [
     "queue_feedback",
     "queue_invitation",
     "queue_reminder",
+    "queue_return_email",
     "reminders_due",
 ]
 

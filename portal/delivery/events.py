@@ -35,6 +35,8 @@ def message_outcome(message, outcome: str, actor: str = "system", note: str | No
         actor=actor,
         case_id=message.case_id,
         invitation_id=message.invitation_id,
+        # An organisation's return request or reminder: on the return's timeline too.
+        return_request_id=getattr(message, "return_request_id", None),
         detail=detail[:200],
     )
     if message.kind == "feedback" and outcome in ("sent", "delivered"):

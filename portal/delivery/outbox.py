@@ -18,7 +18,7 @@ from sqlalchemy import select
 from .. import letters, links
 from ..extensions import db
 from ..locale import babel_locale
-from ..models import Invitation, Participant, utcnow
+from ..models import Invitation, Participant, ReturnRequest, utcnow
 from ..models.events import record
 from ..models.outbox import FINAL, OutboxMessage
 from ..questionnaire import CONSENT, CONSENT_STATEMENTS, EASY_READ, STANDARD
@@ -240,6 +240,51 @@ def reminders_due(days: int | None = None) -> list[Invitation]:
     return [i for i in candidates if i.response is None or i.response.status != "submitted"]
 
 
+# --- Organisations' returns ----------------------------------------------------------------
+
+
+def queue_return_email(
+    return_request: ReturnRequest, actor: str, link: str | None = None
+) -> OutboxMessage:
+    """Queue the email asking an organisation's contact for a return, with its one-time link
+    (kind "return_request"), or, without a link, the reminder to use the one already sent
+    (kind "return_reminder"), in the caller's transaction. English only; it names only the
+    board, never the case."""
+    kind = "return_request" if link else "return_reminder"
+    with force_locale(babel_locale("en")):
+        rendered = _message_parts(
+            f"messages/{kind}_email.txt",
+            link=link,
+            expires=format_date(return_request.expires_at.date(), "long"),
+        )
+    message = OutboxMessage(
+        reference=str(uuid.uuid4()),
+        kind=kind,
+        channel="email",
+        case_id=return_request.case_id,
+        participant_id=None,
+        return_request_id=return_request.id,
+        language="en",
+        format=STANDARD,
+        status="queued",
+        next_attempt_at=utcnow(),
+        created_by=actor,
+        to_address=return_request.contact_email,
+        subject=rendered.subject,
+        body=rendered.body,
+    )
+    db.session.add(message)
+    db.session.flush()
+    record(
+        f"{kind}_queued",
+        actor=actor,
+        case_id=return_request.case_id,
+        return_request_id=return_request.id,
+        detail=f"message {message.id} by email",
+    )
+    return message
+
+
 # --- The feedback letter, after the audit ------------------------------------------------------
 
 
@@ -325,5 +370,6 @@ __all__ = [
     "queue_feedback",
     "queue_invitation",
     "queue_reminder",
+    "queue_return_email",
     "reminders_due",
 ]

@@ -39,6 +39,9 @@ RETURN_EVENTS = {
     "return_opened": _l("Opened the link"),
     "return_submitted": _l("Return submitted"),
     "identifiers_viewed": _l("Case identifiers viewed"),
+    "message_sent": _l("Sent"),
+    "message_delivered": _l("Delivered"),
+    "message_failed": _l("Delivery failed"),
 }
 
 

@@ -31,6 +31,7 @@ KINDS = {
     "reminder": _l("reminder"),
     "feedback": _l("feedback letter"),
     "return_request": _l("request for an organisation's return"),
+    "return_reminder": _l("reminder of an organisation's return"),
 }
 # email, text and letter go through the configured provider; print letters wait for the post
 # room's print batch.
