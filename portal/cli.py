@@ -5,8 +5,12 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from .audit_tool import IDENTIFIERS
 from .extensions import db
 from .models import AuditCase
+from .models.audit import ORGANISATION_KINDS
+from .services import organisations as organisation_service
+from .services import returns as return_service
 from .services.cases import CaseExists, create_case, find_case
 from .services.invitations import invite
 
@@ -44,6 +48,60 @@ def init_app(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Invitation for the {recipient} on case {reference}. Link (shown once):")
         click.echo(link)
+
+    organisations = click.Group("organisations", help="Partner organisations and their domains.")
+    returns = click.Group("returns", help="Organisations' returns for a case, by link.")
+    app.cli.add_command(organisations)
+    app.cli.add_command(returns)
+
+    @organisations.command("create")
+    @click.option("--name", required=True, help="The organisation's name, as staff know it.")
+    @click.option("--kind", type=click.Choice(list(ORGANISATION_KINDS)), default="other")
+    @click.option(
+        "--domain",
+        "domains",
+        multiple=True,
+        required=True,
+        help="An email domain its staff use (for example nhs.net); repeat for more.",
+    )
+    def organisations_create(name, kind, domains):
+        """Add a partner organisation with the email domains a return link may go to."""
+        try:
+            organisation = organisation_service.create(name, kind, domains)
+        except ValueError as problem:
+            raise click.ClickException(str(problem)) from None
+        db.session.commit()
+        listed = ", ".join(d.domain for d in organisation.domains)
+        click.echo(f"Created organisation {organisation.name} ({listed})")
+
+    @returns.command("request")
+    @click.option("--case", "reference", required=True, help="The case's reference.")
+    @click.option("--organisation", "name", required=True, help="The organisation's name.")
+    @click.option("--email", required=True, help="The contact's address, in its domains.")
+    @click.option("--name", "contact_name", help="The contact's name.")
+    @click.option(
+        "--share",
+        multiple=True,
+        type=click.Choice(list(IDENTIFIERS)),
+        help="A case identifier to show the organisation; repeat for more.",
+    )
+    def returns_request(reference, name, email, contact_name, share):
+        """Ask an organisation's contact for its return: queues the email and prints the link
+        (shown once) as the last line."""
+        case = _case(reference)
+        organisation = organisation_service.find_by_name(name)
+        if organisation is None:
+            raise click.ClickException(f"No organisation called {name}")
+        try:
+            _request, token = return_service.request_return(
+                case, organisation, contact_name, email, share, actor="cli"
+            )
+        except ValueError as problem:
+            raise click.ClickException(str(problem)) from None
+        db.session.commit()
+        click.echo(f"Return requested from {organisation.name} on case {reference}; email queued.")
+        click.echo("Link (shown once):")
+        click.echo(return_service.link_for(token))
 
     retention = click.Group("retention", help="Removing personal data that is no longer needed.")
     app.cli.add_command(retention)
