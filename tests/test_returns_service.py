@@ -305,3 +305,15 @@ def test_the_worker_sends_the_request_and_puts_it_on_the_returns_timeline(app):
     assert returns.link_for(token) in stored.body
     sent = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "message_sent"))
     assert sent.return_request_id == return_request.id
+
+
+def test_agencies_involved_as_typed_are_kept_and_matched_to_organisations(app):
+    case, police = _world(agencies_involved="devon police; GP surgery")
+    organisations.create("North NHS Trust", "nhs", ["nhs.net"])
+    assert organisations.named_in_agencies_involved(case) == [police]
+    assert organisations.for_case(case) == []
+    organisations.add_to_case(case, police)
+    organisations.add_to_case(case, police)  # once only
+    db.session.commit()
+    assert organisations.for_case(case) == [police]
+    assert case.agencies_involved == "devon police; GP surgery"

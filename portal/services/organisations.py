@@ -93,6 +93,16 @@ def add_to_case(case: AuditCase, organisation: Organisation) -> CaseOrganisation
     return link
 
 
+def named_in_agencies_involved(case: AuditCase) -> list[Organisation]:
+    """Listed organisations whose names appear (ignoring case) in the case's free-text
+    "Agencies involved", which is kept as typed: what a page offers to add to the case."""
+    text = (case.agencies_involved or "").lower()
+    if not text.strip():
+        return []
+    listed = db.session.scalars(select(Organisation).order_by(Organisation.name))
+    return [o for o in listed if o.name.lower() in text]
+
+
 def for_case(case: AuditCase) -> list[Organisation]:
     """The organisations involved in a case, by name."""
     return list(
