@@ -3,7 +3,10 @@
 `flask --app wsgi retention purge` removes:
 - personal data from cases closed longer ago than RETENTION_MONTHS (default 12): names, dates of
   birth, identifiers, contact details, free text that may identify someone, and the content of
-  messages; the option codes of answers stay, so anonymised totals can still be reported;
+  messages; the option codes of answers stay, so anonymised totals can still be reported. Of the
+  audit, the organisations' returns lose their contacts, the identifiers shared with them and
+  their narratives, and the meeting record its narratives and who took part; the scores (and so
+  the bands), the learning points, the recommendations and the actions stay for the report;
 - drafts nobody will finish: from links that expired or were revoked, and drafts untouched for
   longer than a link lives;
 - short codes of links that no longer work.
@@ -19,6 +22,14 @@ from sqlalchemy import delete, or_, select, update
 
 from .extensions import db
 from .models import Answer, AuditCase, ConsentRecord, Invitation, Participant, Response, utcnow
+from .models.audit import (
+    Escalation,
+    Meeting,
+    MeetingPrinciple,
+    ReturnPractitioner,
+    ReturnPrinciple,
+    ReturnRequest,
+)
 from .models.events import record
 from .models.outbox import DevelopmentMessage, InvitationCode, OutboxMessage
 from .models.staff import SafeguardingConcern
@@ -60,6 +71,17 @@ CONSENT_PERSONAL = (
     "comments",
 )
 MESSAGE_CONTENT = ("to_address", "subject", "body", "letter_html")
+# What an organisation's return and the meeting record may say about people. Learning points and
+# recommendations are the anonymised learning the report needs, so they stay.
+RETURN_PERSONAL = (
+    "contact_name",
+    "contact_email",
+    "desired_outcome",
+    "summary",
+    "documents_reviewed",
+    "documents_not_available",
+)
+MEETING_PERSONAL = ("summary", "practitioners_consulted")
 
 
 @dataclass
@@ -98,6 +120,8 @@ def purge(months: int | None = None, actor: str = "retention") -> PurgeReport:
     ).all()
     if case_ids:
         responses = select(Response.id).join(Invitation).where(Invitation.case_id.in_(case_ids))
+        returns = select(ReturnRequest.id).where(ReturnRequest.case_id.in_(case_ids))
+        meetings = select(Meeting.id).where(Meeting.case_id.in_(case_ids))
         # Comments are free text and may name people; the chosen options are kept.
         for model, where, values in (
             (
@@ -115,6 +139,24 @@ def purge(months: int | None = None, actor: str = "retention") -> PurgeReport:
                 {"escalated_to": "(removed)", "how": "(removed)"},
             ),
             (OutboxMessage, OutboxMessage.case_id.in_(case_ids), _nulls(MESSAGE_CONTENT)),
+            (
+                ReturnRequest,
+                ReturnRequest.case_id.in_(case_ids),
+                {"shared_identifiers": [], **_nulls(RETURN_PERSONAL)},
+            ),
+            (
+                ReturnPrinciple,
+                ReturnPrinciple.return_id.in_(returns),
+                {"narrative": None, "score_reason": None},
+            ),
+            (ReturnPractitioner, ReturnPractitioner.return_id.in_(returns), {"reflection": None}),
+            (Meeting, Meeting.case_id.in_(case_ids), _nulls(MEETING_PERSONAL)),
+            (MeetingPrinciple, MeetingPrinciple.meeting_id.in_(meetings), {"narrative": None}),
+            (
+                Escalation,
+                Escalation.meeting_id.in_(meetings),
+                {"escalated_by": "(removed)", "outcome": None},
+            ),
         ):
             db.session.execute(
                 update(model).where(where).values(**values),

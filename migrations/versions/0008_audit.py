@@ -80,7 +80,7 @@ def upgrade():
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=False),
         sa.Column("contact_name", sa.String(length=120), nullable=True),
-        sa.Column("contact_email", sa.String(length=254), nullable=False),
+        sa.Column("contact_email", sa.String(length=254), nullable=True),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("shared_identifiers", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

@@ -100,7 +100,7 @@ class ReturnRequest(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("audit_case.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     contact_name: Mapped[str | None] = mapped_column(String(120))
-    contact_email: Mapped[str] = mapped_column(String(254))
+    contact_email: Mapped[str | None] = mapped_column(String(254))  # None once purged
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # portal/audit_tool.py's CASE_IDENTIFIERS codes, in that order.
     shared_identifiers: Mapped[list[str]] = mapped_column(JSON, default=list)
