@@ -10,7 +10,8 @@ quiet machine: with other work on it the figures are noise (BENCHMARKS.md gives 
 average before the run). Options:
 
     --seconds 1 --out /tmp/smoke.json   a smoke run (about 3 minutes); BENCHMARKS.md untouched
-    --pages-only                        only the page rounds, printed (for profiling)
+    --pages-only                        only the page rounds: each page's shares printed,
+                                        all figures written to --out if given (for profiling)
     --app "portal:create_app({'PAGE_CACHE': False})" --out /tmp/no-page-cache.json
                                         the portal as gunicorn names it, e.g. without its cache
 
@@ -643,7 +644,9 @@ def main() -> None:
     parser.add_argument(
         "--out", type=Path, help="write the results here, and leave BENCHMARKS.md alone"
     )
-    parser.add_argument("--pages-only", action="store_true", help="only the page rounds, printed")
+    parser.add_argument(
+        "--pages-only", action="store_true", help="only the page rounds: shares printed, --out"
+    )
     parser.add_argument(
         "--write", action="store_true", help="only BENCHMARKS.md, from bench/results.json"
     )
@@ -686,7 +689,10 @@ def main() -> None:
             say(f"{ROUNDS} rounds of every public page against the references")
             results.update(page_rounds(base, bare, runs, batches, args.seconds))
             if args.pages_only:
-                print(json.dumps(results, indent=2))
+                if args.out:
+                    args.out.write_text(json.dumps(results, indent=2) + "\n")
+                for key, page in results["pages"].items():
+                    print(f"{key:20} {page['share']:.3f} of {page['reference']}  {page['shares']}")
                 return
             say("whole journeys against hello")
             results["journeys"] = journey_rounds(base, bare, links["journeys"], 2 * args.seconds)
