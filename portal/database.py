@@ -88,3 +88,13 @@ def init_app(app: Flask) -> None:
         event.listen(engine, "begin", _on_begin)
     elif engine.dialect.name == "postgresql":
         event.listen(engine, "checkout", _on_checkout)
+
+
+def read_without_transaction() -> None:
+    """Run the rest of this request's statements without a transaction (autocommit), if none has
+    begun: a page that reads everything it shows in one statement needs none, and on PostgreSQL
+    BEGIN and ROLLBACK were two of a question page's three round trips. The isolation level is
+    SQLAlchemy's execution option, undone when the connection goes back to the pool."""
+    session = db.session()
+    if not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from .extensions import db
 from .models import Invitation, Participant, utcnow
@@ -55,7 +56,10 @@ def find(token: str, now: datetime | None = None) -> Invitation | None:
     if not token or len(token) != TOKEN_LENGTH:
         return None
     invitation = db.session.scalar(
-        select(Invitation).where(Invitation.token_hash == hash_token(token))
+        select(Invitation)
+        .where(Invitation.token_hash == hash_token(token))
+        # Every caller asks whether it has a response: read it in the same query.
+        .options(joinedload(Invitation.response))
     )
     if invitation is None or not invitation.usable(now or utcnow()):
         return None
@@ -64,13 +68,12 @@ def find(token: str, now: datetime | None = None) -> Invitation | None:
 
 def begin(invitation: Invitation) -> int:
     """Start (or restart) from the link: every older browser session on it ends."""
-    db.session.execute(
+    return db.session.scalar(
         update(Invitation)
         .where(Invitation.id == invitation.id)
         .values(session_generation=Invitation.session_generation + 1)
+        .returning(Invitation.session_generation)
     )
-    db.session.refresh(invitation)
-    return invitation.session_generation
 
 
 def revoke(invitation: Invitation, actor: str) -> None:

@@ -42,11 +42,15 @@ class Draft:
     progress: Progress
     # The answer saved for the question asked about, if any: (option codes, comment).
     answer: tuple[str, str | None] | None
+    # The response with its consent and answers, if it was read with the draft.
+    whole: Response | None = None
 
     def response(self) -> Response:
         """The draft as ORM objects, for the pages that show or change more than this: the
-        response with its consent and answers, in one query (read afresh: saving writes past
-        the ORM)."""
+        response with its consent and answers, as read with the draft, or else in one query
+        (read afresh: saving writes past the ORM)."""
+        if self.whole is not None:
+            return self.whole
         return db.session.get(
             Response,
             self.response_id,
@@ -212,10 +216,11 @@ def save_step(step: Step, response: Response, data: dict) -> None:
     db.session.expire(response)  # written past the ORM: read afresh
 
 
-def discard_off_route(response: Response) -> None:
+def discard_off_route(response: Response, state: Progress | None = None) -> None:
     """On submit, drop answers to pages this person's final choices took them past, so a
-    decision to decline never carries earlier answers along with it."""
-    pages = set(route(progress(response)))
+    decision to decline never carries earlier answers along with it. ``state`` is the
+    response's progress, if the caller has read it already."""
+    pages = set(route(state or progress(response)))
     unused = [q for q in QUESTION_IDS if q not in pages]
     if unused:
         db.session.execute(

@@ -53,7 +53,7 @@ def save_page(step: Step, data: dict, format: str, language: str) -> Saved:
 def send(format: str, language: str) -> Saved:
     """Send this browser's answers from check answers, once: a double click or a second tab
     finds them sent (or waits for the first, then finds them sent) and stores nothing."""
-    draft = current_draft(for_saving=True)
+    draft = current_draft(whole=True, for_saving=True)
     refused = refusal(draft, CHECK)
     if refused is not None:
         db.session.rollback()
@@ -65,7 +65,7 @@ def send(format: str, language: str) -> Saved:
 
 def _submit(draft: Draft, format: str, language: str) -> None:
     response = draft.response()
-    discard_off_route(response)
+    discard_off_route(response, draft.progress)
     response.format, response.language = format, language
     response.status, response.submitted_at = "submitted", utcnow()
     record("submitted", case_id=draft.case_id, invitation_id=draft.invitation_id)

@@ -9,24 +9,27 @@ from __future__ import annotations
 from enum import Enum
 
 from flask import session
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy.orm import joinedload
 
 from ..answers.runner import allowed
 from ..answers.saving import Draft, new_reference
+from ..database import read_without_transaction
 from ..extensions import db
 from ..models import Answer, ConsentRecord, Invitation, Response, SavedPage, utcnow
 from ..questionnaire import Progress
 
 
-def start_session(invitation: Invitation, generation: int) -> None:
+def start_session(invitation_id: int, generation: int, language: str, format: str) -> None:
+    """A fresh session (and with it a fresh CSRF token) for the person who has just begun on
+    this invitation, in its recorded language and format unless they chose others."""
     keep = {k: session[k] for k in ("lang", "format") if k in session}
-    # A fresh session (and with it a fresh CSRF token) for the person who has just begun.
     session.clear()
     session.update(keep)
-    session["inv"] = invitation.id
+    session["inv"] = invitation_id
     session["gen"] = generation
-    session.setdefault("lang", invitation.language)
-    session.setdefault("format", invitation.format)
+    session.setdefault("lang", language)
+    session.setdefault("format", format)
 
 
 def end_session() -> None:
@@ -53,14 +56,27 @@ class Refusal(Enum):
     NOT_YET = "an earlier page on the route is not saved yet"
 
 
-# Plain columns, not ORM entities: a question page reads this on every request. One row per
-# saved page (or one row with none); built once, as it runs on every journey page.
+# The pages this response has saved, as one space-separated value (string_agg on PostgreSQL,
+# group_concat on SQLite), so the draft is one row however many pages are saved.
+_SAVED = (
+    select(func.aggregate_strings(SavedPage.page, " "))
+    .where(SavedPage.response_id == Response.id)
+    .scalar_subquery()
+    .label("saved")
+)
+# Whether this browser's session is the link's live one, and the pages saved.
+_SESSION = (
+    Invitation.case_id,
+    Invitation.session_generation,
+    Invitation.revoked_at,
+    Invitation.expires_at,
+    _SAVED,
+)
+# A question page, shown or saved: plain columns, with the saved answer to question "q" if any
+# (one row). Built once, as it runs on every journey page.
 _DRAFT = (
     select(
-        Invitation.case_id,
-        Invitation.session_generation,
-        Invitation.revoked_at,
-        Invitation.expires_at,
+        *_SESSION,
         Response.id.label("response_id"),
         Response.status,
         Response.respondent,
@@ -68,19 +84,24 @@ _DRAFT = (
         ConsentRecord.anonymous_feedback,
         Answer.codes,
         Answer.comment,
-        SavedPage.page,
     )
     .join(Response, Response.invitation_id == Invitation.id)
     .outerjoin(ConsentRecord, ConsentRecord.response_id == Response.id)
     .outerjoin(
         Answer, and_(Answer.response_id == Response.id, Answer.question_id == bindparam("q"))
     )
-    .outerjoin(SavedPage, SavedPage.response_id == Response.id)
     .where(Invitation.id == bindparam("id"))
 )
-# For saving: the draft's row stays locked until the transaction ends, so another tab's save or
-# send waits for this one and then sees it (SQLite's writers wait at BEGIN IMMEDIATE instead).
-_DRAFT_FOR_SAVING = _DRAFT.with_for_update(of=Response)
+# The other pages show (or send) more of the response: the response itself with its consent and
+# answers, read in the same one query.
+_WHOLE = (
+    select(Response, *_SESSION)
+    .join(Response.invitation)
+    .options(joinedload(Response.consent), joinedload(Response.answers))
+    .where(Invitation.id == bindparam("id"))
+    # Read afresh: saving writes past the ORM.
+    .execution_options(populate_existing=True)
+)
 
 
 def session_ids() -> tuple[int, int] | None:
@@ -91,37 +112,58 @@ def session_ids() -> tuple[int, int] | None:
     return None
 
 
-def current_draft(question_id: str = "", for_saving: bool = False) -> Draft | None:
-    """This browser's draft, if its session is still the live one; with the saved answer to
-    ``question_id`` if one is given. ``for_saving`` locks it for the rest of the transaction."""
+def current_draft(
+    question_id: str = "", whole: bool = False, for_saving: bool = False
+) -> Draft | None:
+    """This browser's draft, if its session is still the live one, read in one query: with the
+    saved answer to ``question_id`` if one is given, or ``whole`` with the response itself.
+    ``for_saving`` locks the draft's row until the transaction ends, so another tab's save or
+    send waits for this one and then sees it (SQLite's writers wait at BEGIN IMMEDIATE instead).
+    Otherwise the page only reads, and its one query needs no transaction."""
     ids = session_ids()
     if ids is None:
         return None
     inv_id, generation = ids
-    rows = db.session.execute(
-        _DRAFT_FOR_SAVING if for_saving else _DRAFT, {"id": inv_id, "q": question_id}
-    ).all()
-    if not rows:
+    statement = _WHOLE if whole else _DRAFT
+    if for_saving:
+        statement = statement.with_for_update(of=Response)
+    else:
+        read_without_transaction()
+    result = db.session.execute(statement, {"id": inv_id, "q": question_id})
+    row = (result.unique() if whole else result).first()
+    if row is None:
         return None
-    row = rows[0]
     if row.session_generation != generation or row.revoked_at is not None:
         return None
-    submitted = row.status == "submitted"
+    response = row.Response if whole else None
+    status = response.status if whole else row.status
+    submitted = status == "submitted"
     # After submitting, the confirmation page still shows even if the link has expired.
     if not submitted and row.expires_at <= utcnow():
         return None
+    if whole:
+        consent = response.consent
+        respondent, response_id = response.respondent, response.id
+        decision = consent.decision if consent else None
+        anonymous_feedback = consent.anonymous_feedback if consent else None
+        answer = None
+    else:
+        respondent, response_id = row.respondent, row.response_id
+        decision, anonymous_feedback = row.decision, row.anonymous_feedback
+        answer = None if row.codes is None else (row.codes, row.comment)
     return Draft(
-        response_id=row.response_id,
+        response_id=response_id,
         invitation_id=inv_id,
         case_id=row.case_id,
         submitted=submitted,
         progress=Progress(
-            respondent=row.respondent,
-            decision=row.decision,
-            anonymous_feedback=row.anonymous_feedback,
-            answered={r.page for r in rows if r.page is not None},
+            respondent=respondent,
+            decision=decision,
+            anonymous_feedback=anonymous_feedback,
+            answered=set(row.saved.split()) if row.saved else set(),
         ),
-        answer=None if row.codes is None else (row.codes, row.comment),
+        answer=answer,
+        whole=response,
     )
 
 

@@ -13,6 +13,7 @@ from ..answers.forms import make_form
 from ..answers.runner import CHECK, allowed, next_page, previous_page, resume_page
 from ..answers.saving import answer_values, current_values, progress
 from ..answers.summary import summary_rows
+from ..database import read_without_transaction
 from ..extensions import db, limiter
 from ..locale import language
 from ..models import Invitation
@@ -36,6 +37,8 @@ LINK_LIMIT = "30 per minute;200 per hour"
 def start(token: str):
     """The link's page. It never changes anything: scanners in mail and text apps open links
     before people do, so beginning takes a button press (the POST below)."""
+    # It only reads, in one query (links.find), so it needs no transaction.
+    read_without_transaction()
     invitation = links.find(token)
     if invitation is None:
         return render_template("public/link_not_working.html"), 404
@@ -73,6 +76,10 @@ def begin_journey(invitation: Invitation, via: str | None = None):
     first_time = invitation.response is None
     generation = links.begin(invitation)
     response = ensure_response(invitation)
+    # What the new session and the next page need, read before the commit expires it (reading
+    # it again after would cost a transaction of its own).
+    ids = (invitation.id, generation, invitation.language, invitation.format)
+    carry_on = resume_page(progress(response))
     if first_time:
         record("opened", case_id=invitation.case_id, invitation_id=invitation.id, detail=via)
     try:
@@ -82,10 +89,11 @@ def begin_journey(invitation: Invitation, via: str | None = None):
         db.session.rollback()
         invitation = db.session.get(Invitation, invitation.id)
         generation = links.begin(invitation)
+        ids = (invitation.id, generation, invitation.language, invitation.format)
+        carry_on = resume_page(progress(invitation.response))
         db.session.commit()
-        response = invitation.response
-    start_session(invitation, generation)
-    return redirect(url_for("journey.page", page=resume_page(progress(response))))
+    start_session(*ids)
+    return redirect(url_for("journey.page", page=carry_on))
 
 
 def _refused(refused: Refusal, draft):
@@ -119,10 +127,10 @@ def page(page: str):
                 return redirect(url_for("journey.confirmation"))
             return _after_saving(page, outcome.progress, changing)
 
-    # A question page needs nothing but the draft's one-query read (state.py); the other pages
-    # load the response itself to fill their form in.
+    # A question page needs only the draft and its saved answer; the other pages read the
+    # response itself with it, to fill their form in. Either way one query (state.py).
     asking = step.store == "answer"
-    draft = current_draft(step.id if asking else "")
+    draft = current_draft(step.id) if asking else current_draft(whole=True)
     refused = refusal(draft, page)
     if refused is not None:
         return _refused(refused, draft)
@@ -201,7 +209,7 @@ def check_answers():
         if outcome.refused is not None:
             return _refused(outcome.refused, outcome.draft)
         return redirect(url_for("journey.confirmation"))
-    draft = current_draft()
+    draft = current_draft(whole=True)
     refused = refusal(draft, CHECK)
     if refused is not None:
         return _refused(refused, draft)
@@ -215,7 +223,7 @@ def check_answers():
 
 @bp.get("/feedback/confirmation")
 def confirmation():
-    draft = current_draft()
+    draft = current_draft(whole=True)
     if draft is None:
         return render_template("public/session_ended.html"), 403
     if not draft.submitted:
