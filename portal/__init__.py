@@ -71,10 +71,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .health import bp as health_bp
     from .journey import bp as journey_bp
     from .pages import bp as pages_bp
+    from .returns import bp as returns_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(journey_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(returns_bp)
 
     from . import staff
 

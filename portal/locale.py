@@ -33,9 +33,10 @@ def _parsed(code: str) -> Locale:
 def select() -> Locale:
     """The language of this request: a choice made for it (``g.lang_override``, e.g. the
     invitation's recorded language on the link's start page), else the one chosen for this
-    visit, else English. Only codes in LANGUAGES are ever used. Staff pages are always English."""
+    visit, else English. Only codes in LANGUAGES are ever used. Staff pages and the agency's
+    return are always English."""
     default = _parsed(current_app.config["BABEL_DEFAULT_LOCALE"])
-    if not has_request_context() or (request.blueprint or "").startswith("staff"):
+    if not has_request_context() or (request.blueprint or "").startswith(("staff", "returns")):
         return default
     languages = current_app.config["LANGUAGES"]
     for choice in (g.get("lang_override"), session.get("lang")):
