@@ -20,8 +20,10 @@ def _normalised(html: str) -> str:
     return VOLATILE.sub(r"\1X", html)
 
 
-def _filled_journey(client, comment: str):
-    begin(client, new_link(reference=comment[:10]))
+def _filled_journey(client, comment: str) -> str:
+    """Every page up to check answers saved, with ``comment`` in free text; the link's path."""
+    link = new_link(reference=comment[:10])
+    begin(client, link)
     client.submit("/feedback/who", {"respondent": "representative"})
     client.submit(
         "/feedback/representative",
@@ -41,6 +43,7 @@ def _filled_journey(client, comment: str):
         },
     )
     client.submit("/feedback/contact", {"contact_email": "a@example.com"})
+    return link
 
 
 @pytest.mark.parametrize(
@@ -59,6 +62,40 @@ def test_cached_pages_equal_a_full_render(app, client, fmt, lang):
             assert _normalised(cached) == _normalised(full), path
             assert cached != cached_again  # a fresh nonce each time
     app.config["PAGE_CACHE"] = True
+
+
+def _same_as_a_full_render(app, client, path: str) -> None:
+    app.config["PAGE_CACHE"] = True
+    cached = client.get(path).get_data(as_text=True)
+    cached_again = client.get(path).get_data(as_text=True)
+    app.config["PAGE_CACHE"] = False
+    full = client.get(path).get_data(as_text=True)
+    app.config["PAGE_CACHE"] = True
+    assert _normalised(cached) == _normalised(full), path
+    assert cached != cached_again  # a fresh nonce each time
+
+
+@pytest.mark.parametrize(
+    ("fmt", "lang"), [("standard", "en"), ("easy_read", "en"), ("standard", "cy")]
+)
+@pytest.mark.parametrize("decision", ["agree", "decline"])
+def test_pages_without_forms_equal_a_full_render(app, client, fmt, lang, decision):
+    """The link's page, check answers and the confirmation come from the cache too, with the
+    person's answers, reference and stop-sharing link put in per request."""
+    link = _filled_journey(client, 'Tricky <b>"answer"</b> & more')
+    if decision == "decline":
+        client.submit("/feedback/consent", {"decision": "decline"})
+        client.submit("/feedback/anonymous", {"anonymous_feedback": "yes"})
+    client.submit("/preferences", {"format": fmt, "lang": lang, "next": "/"})
+    for path in (link, "/feedback/check"):
+        _same_as_a_full_render(app, client, path)
+    assert "Tricky &lt;b&gt;&#34;answer&#34;&lt;/b&gt; &amp; more" in client.get(
+        "/feedback/check"
+    ).get_data(as_text=True)
+    client.submit("/feedback/check")
+    _same_as_a_full_render(app, client, "/feedback/confirmation")
+    page = client.get("/feedback/confirmation").get_data(as_text=True)
+    assert ("/w/" in page) == (decision == "agree")  # the stop-sharing link, if consent was given
 
 
 def test_answers_never_cross_between_people(app, client):

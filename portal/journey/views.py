@@ -4,8 +4,19 @@ from datetime import date
 from functools import lru_cache
 
 from babel.dates import format_date
-from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    g,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale, refresh
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
 from .. import links
@@ -51,11 +62,9 @@ def start(token: str):
         refresh()
     if invitation.response is not None and invitation.response.status == "submitted":
         return render_template("public/already_sent.html")
-    return render_template(
+    return _cached_page(
         "public/start.html",
-        token=token,
-        resuming=invitation.response is not None,
-        questions=len(QUESTIONS),
+        {"resuming": invitation.response is not None, "questions": len(QUESTIONS)},
     )
 
 
@@ -214,10 +223,11 @@ def check_answers():
     if refused is not None:
         return _refused(refused, draft)
     state = draft.progress
-    return render_template(
+    sections = summary_rows(draft.response(), state, change_links=True)
+    return _cached_page(
         "public/check.html",
-        sections=summary_rows(draft.response(), state, change_links=True),
-        back_url=url_for("journey.page", page=previous_page(CHECK, state)),
+        {"back_url": url_for("journey.page", page=previous_page(CHECK, state))},
+        own={"answers": _answers(sections, level=2)},
     )
 
 
@@ -229,13 +239,36 @@ def confirmation():
     if not draft.submitted:
         return redirect(url_for("journey.page", page=resume_page(draft.progress)))
     response, state = draft.response(), draft.progress
-    return render_template(
+    sections = summary_rows(response, state, change_links=False)
+    own = {"reference": response.reference, "answers": _answers(sections, level=3)}
+    withdraw_url = withdrawal_url(response)
+    if withdraw_url is not None:
+        own["withdraw_url"] = withdraw_url
+    return _cached_page(
         "public/confirmation.html",
-        response=response,
-        declined=state.decision == "decline",
-        withdraw_url=withdrawal_url(response),
-        sections=summary_rows(response, state, change_links=False),
+        # Someone who declined sees whether their answers count in the anonymous totals.
+        {"declined": state.decision == "decline", "anonymous_answers": len(sections) > 1},
+        own=own,
     )
+
+
+def _answers(sections: list[dict], level: int) -> Markup:
+    """The person's answers (summary_rows), as summary lists under headings of ``level``."""
+    return get_template_attribute("public/_answers.html", "answers")(sections, level)
+
+
+def _cached_page(template: str, shared: dict, own: dict | None = None):
+    """A page without a form from the page cache (page_cache.py): rendered once per set of
+    ``shared`` values (and everything else the template reads), with this person's ``own``
+    values (text, or Markup such as their answers) put in per request. The template may only
+    write an own value out as it is: it sees a placeholder, never the value."""
+    own = own or {}
+    if not current_app.config.get("PAGE_CACHE", True):
+        return render_template(template, **shared, **own)
+    marked = {name: placeholder(name) for name in own}
+    cache = current_app.extensions["page_cache"]
+    page = cache.page(template, {**shared, **marked}, lambda: None)
+    return fill(page, {"nonce": csp_nonce(), "csrf": csrf_token(), "here": here(), **own}, {})
 
 
 @bp.get("/exit")
