@@ -27,11 +27,17 @@ from sqlalchemy import select
 from portal import delivery, letters
 from portal.delivery.outbox import feedback_letter_pdf
 from portal.extensions import db, limiter
-from portal.models import AuditCase, Invitation, OutboxMessage
+from portal.models import Action, AuditCase, Invitation, Organisation, OutboxMessage
 from portal.models.cases import ABUSE_TYPES, CASE_STATUSES, CHANNELS
 from portal.models.staff import ROLES
 from portal.staff import auth, forms
 from portal.staff.accounts import StaffAccountForm
+from portal.staff.actions import (
+    ActionFilterForm,
+    ActionStatusForm,
+    ActionUpdateForm,
+    NewActionForm,
+)
 from portal.staff.audit_log import AuditLogFilterForm
 from portal.staff.cases import CaseFilterForm, CaseForm
 from portal.staff.invitations import ExpiryForm
@@ -73,7 +79,17 @@ def staff(app, client):
     _user, link = auth.create_user("new.person@example.org", "facilitator", name="New")
     db.session.commit()
     sign_in(client, make_user("coordinator"))
+    action = Action(
+        case_id=case.id,
+        what="Review the pathway",
+        owner=Organisation(name="Fuzz organisation"),
+        lead="Lead",
+        due_on=case.created_at.date(),
+    )
+    db.session.add(action)
+    db.session.commit()
     ids = {
+        "action": action.id,
         "case": case.id,
         "invitation": invitation.id,
         "response": invitation.response.id,
@@ -98,6 +114,9 @@ STAFF_FORMS = {
     "reminders": ("/staff/outbox/reminders", RemindersForm),
     "feedback_preview": ("/staff/cases/{case}/feedback/preview", FeedbackLetterForm),
     "feedback_queue": ("/staff/cases/{case}/feedback/queue", FeedbackLetterForm),
+    "action_new": ("/staff/cases/{case}/actions/new", NewActionForm),
+    "action_status": ("/staff/actions/{action}/status", ActionStatusForm),
+    "action_update": ("/staff/actions/{action}/updates", ActionUpdateForm),
 }
 # Pages where a 200 after a POST may be a success (a page showing a new link, a preview).
 SUCCESS_PAGES = {"set_up", "feedback_preview"}
@@ -111,7 +130,7 @@ OPTIONS = {
 
 def test_every_staff_form_that_takes_a_post_is_fuzzed():
     fuzzed = {form for _path, form in STAFF_FORMS.values()}
-    elsewhere = {StaffAccountForm, CaseFilterForm, AuditLogFilterForm}
+    elsewhere = {StaffAccountForm, CaseFilterForm, AuditLogFilterForm, ActionFilterForm}
     assert fuzzed | elsewhere | {forms.ActionForm} == set(staff_forms())
 
 
@@ -238,6 +257,7 @@ DATE_FIELDS = {
     ("ConcernForm", "escalated_on"): "/staff/cases/{case}/responses/{response}/concern",
     ("WithdrawalForm", "withdrawn_on"): "/staff/cases/{case}/responses/{response}/withdraw",
     ("ExpiryForm", "expires_on"): "/staff/cases/{case}/invitations/{invitation}/expiry",
+    ("NewActionForm", "due_on"): "/staff/cases/{case}/actions/new",
 }
 IMPOSSIBLE_DATES = (
     ("1", "1", "99999999999999999999"),

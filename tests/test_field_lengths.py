@@ -13,6 +13,8 @@ from wtforms.validators import Length
 from portal.answers.forms import form_class
 from portal.form_fields import ChoicesField
 from portal.models import (
+    Action,
+    ActionUpdate,
     Answer,
     AuditCase,
     ConsentRecord,
@@ -24,6 +26,7 @@ from portal.models import (
 from portal.questionnaire import STEPS
 from portal.staff import (
     accounts,
+    actions,
     audit_log,
     cases,
     invitations,
@@ -84,6 +87,9 @@ STORED_IN = {
     people.ParticipantForm: Participant,
     voice.ConcernForm: SafeguardingConcern,
     accounts.StaffAccountForm: StaffUser,
+    actions.NewActionForm: Action,
+    actions.ActionStatusForm: Action,
+    actions.ActionUpdateForm: ActionUpdate,
 }
 # Forms none of whose text is stored as typed in a column with a length, and why.
 NOT_STORED = {
@@ -91,6 +97,7 @@ NOT_STORED = {
     sign_in.SetUpForm: "the password is stored hashed; the code is compared",
     cases.CaseFilterForm: "a filter: its values are only compared",
     audit_log.AuditLogFilterForm: "a filter: its values are only compared",
+    actions.ActionFilterForm: "a filter: its values are only compared",
     invitations.ExpiryForm: "a date",
     ActionForm: "a button",
     recording.RecordStartForm: "choices, checked against the form's own options",

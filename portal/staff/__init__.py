@@ -73,6 +73,7 @@ def can_see(case) -> bool:
 def init_app(app: Flask) -> None:
     from . import (  # noqa: F401 - importing a module registers its routes
         accounts,
+        actions,
         audit_log,
         auth,
         cases,
