@@ -53,7 +53,7 @@ def save_page(step: Step, data: dict, format: str, language: str) -> Saved:
 def send(format: str, language: str) -> Saved:
     """Send this browser's answers from check answers, once: a double click or a second tab
     finds them sent (or waits for the first, then finds them sent) and stores nothing."""
-    draft = current_draft(whole=True, for_saving=True)
+    draft = current_draft(with_answers=True, for_saving=True)
     refused = refusal(draft, CHECK)
     if refused is not None:
         db.session.rollback()

@@ -92,16 +92,17 @@ _DRAFT = (
     )
     .where(Invitation.id == bindparam("id"))
 )
-# The other pages show (or send) more of the response: the response itself with its consent and
-# answers, read in the same one query.
-_WHOLE = (
+# The other pages show more of the response: the response itself with its consent, read in the
+# same one query; check answers, the confirmation and sending with every answer too.
+_RESPONSE = (
     select(Response, *_SESSION)
     .join(Response.invitation)
-    .options(joinedload(Response.consent), joinedload(Response.answers))
+    .options(joinedload(Response.consent))
     .where(Invitation.id == bindparam("id"))
     # Read afresh: saving writes past the ORM.
     .execution_options(populate_existing=True)
 )
+_ANSWERS = _RESPONSE.options(joinedload(Response.answers))
 
 
 def session_ids() -> tuple[int, int] | None:
@@ -113,18 +114,24 @@ def session_ids() -> tuple[int, int] | None:
 
 
 def current_draft(
-    question_id: str = "", whole: bool = False, for_saving: bool = False
+    question_id: str = "",
+    with_response: bool = False,
+    with_answers: bool = False,
+    for_saving: bool = False,
 ) -> Draft | None:
     """This browser's draft, if its session is still the live one, read in one query: with the
-    saved answer to ``question_id`` if one is given, or ``whole`` with the response itself.
-    ``for_saving`` locks the draft's row until the transaction ends, so another tab's save or
-    send waits for this one and then sees it (SQLite's writers wait at BEGIN IMMEDIATE instead).
-    Otherwise the page only reads, and its one query needs no transaction."""
+    saved answer to ``question_id`` if one is given, or ``with_response`` the response itself
+    with its consent (``with_answers`` and every answer: loading them cost a page that shows
+    none as much again). ``for_saving`` locks the draft's row until the transaction ends, so
+    another tab's save or send waits for this one and then sees it (SQLite's writers wait at
+    BEGIN IMMEDIATE instead). Otherwise the page only reads, and its one query needs no
+    transaction."""
     ids = session_ids()
     if ids is None:
         return None
     inv_id, generation = ids
-    statement = _WHOLE if whole else _DRAFT
+    whole = with_response or with_answers
+    statement = (_ANSWERS if with_answers else _RESPONSE) if whole else _DRAFT
     if for_saving:
         statement = statement.with_for_update(of=Response)
     else:

@@ -139,7 +139,7 @@ def page(page: str):
     # A question page needs only the draft and its saved answer; the other pages read the
     # response itself with it, to fill their form in. Either way one query (state.py).
     asking = step.store == "answer"
-    draft = current_draft(step.id) if asking else current_draft(whole=True)
+    draft = current_draft(step.id) if asking else current_draft(with_response=True)
     refused = refusal(draft, page)
     if refused is not None:
         return _refused(refused, draft)
@@ -218,7 +218,7 @@ def check_answers():
         if outcome.refused is not None:
             return _refused(outcome.refused, outcome.draft)
         return redirect(url_for("journey.confirmation"))
-    draft = current_draft(whole=True)
+    draft = current_draft(with_answers=True)
     refused = refusal(draft, CHECK)
     if refused is not None:
         return _refused(refused, draft)
@@ -233,7 +233,7 @@ def check_answers():
 
 @bp.get("/feedback/confirmation")
 def confirmation():
-    draft = current_draft(whole=True)
+    draft = current_draft(with_answers=True)
     if draft is None:
         return render_template("public/session_ended.html"), 403
     if not draft.submitted:
