@@ -43,6 +43,7 @@ from portal.staff.cases import CaseFilterForm, CaseForm
 from portal.staff.invitations import ExpiryForm
 from portal.staff.letters import FeedbackLetterForm
 from portal.staff.outbox import RemindersForm
+from portal.staff.meetings import MeetingForm
 from portal.staff.people import ParticipantForm
 from portal.staff.recording import RecordStartForm
 from portal.staff.sign_in import SetUpForm, SignInForm
@@ -114,6 +115,7 @@ STAFF_FORMS = {
     "reminders": ("/staff/outbox/reminders", RemindersForm),
     "feedback_preview": ("/staff/cases/{case}/feedback/preview", FeedbackLetterForm),
     "feedback_queue": ("/staff/cases/{case}/feedback/queue", FeedbackLetterForm),
+    "meeting_record": ("/staff/cases/{case}/audit-meeting/record", MeetingForm),
     "action_new": ("/staff/cases/{case}/actions/new", NewActionForm),
     "action_status": ("/staff/actions/{action}/status", ActionStatusForm),
     "action_update": ("/staff/actions/{action}/updates", ActionUpdateForm),

@@ -31,6 +31,7 @@ from portal.staff import (
     cases,
     invitations,
     letters,
+    meetings,
     outbox,
     people,
     recording,
@@ -104,6 +105,8 @@ NOT_STORED = {
     voice.WithdrawalForm: "a date and a choice, checked against the form's own options",
     letters.FeedbackLetterForm: "the letter goes into Text columns (outbox body and letter)",
     outbox.RemindersForm: "a number",
+    meetings.MeetingForm: "Text columns, and escalated_by held to its String(120) (tested in "
+    "test_staff_meetings.py)",
 }
 # Fields of a stored form that are not its table's columns, or are stored shorter than typed.
 NOT_AS_TYPED = {

@@ -80,6 +80,7 @@ def init_app(app: Flask) -> None:
         cli,
         invitations,
         letters,
+        meetings,
         outbox,
         people,
         recording,
