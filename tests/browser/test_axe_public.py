@@ -15,3 +15,10 @@ def test_every_public_page_passes_axe(walks, lang, fmt):
     walked = walks.get(lang, fmt)
     walked.check()
     assert not walked.axe, "\n".join(walked.axe)
+
+
+def test_every_page_of_the_agency_return_passes_axe(walks):
+    walked = walks.returns()
+    assert walked.error is None, walked.error
+    assert len(walked.seen) >= 25, walked.seen
+    assert not walked.axe, "\n".join(walked.axe)

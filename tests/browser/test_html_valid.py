@@ -27,6 +27,7 @@ def test_every_page_is_valid_html(walks, live, tmp_path):
     for lang in LANGUAGES:
         for fmt in FORMATS:
             walks.get(lang, fmt)
+    walks.returns()
 
     names = {}
     for number, (where, body) in enumerate(list(live.pages.values())):
@@ -50,3 +51,36 @@ def test_every_page_is_valid_html(walks, live, tmp_path):
     assert not problems, f"{len(problems)} HTML errors in {len(names)} pages:\n" + "\n".join(
         problems[:40]
     )
+
+
+@pytest.mark.after_walks
+def test_every_page_of_the_agency_return_is_valid_html(walks, live, tmp_path):
+    """The agency's return alone (its pages are in the check above too)."""
+    walked = walks.returns()
+    assert walked.error is None, walked.error
+    pages = [(where, body) for where, body in live.pages.values() if " /a/" in where]
+    assert len(pages) >= 20, f"only {len(pages)} pages of the return were served"
+    problems = vnu_problems(pages, tmp_path)
+    assert not problems, f"{len(problems)} HTML errors:\n" + "\n".join(problems[:40])
+
+
+def vnu_problems(pages: list[tuple[str, str]], folder) -> list[str]:
+    """The Nu Html Checker's errors for (where, body) pages, each named by where it was."""
+    names = {}
+    for number, (where, body) in enumerate(pages):
+        page = folder / f"page{number:04}.html"
+        page.write_text(body, encoding="utf-8")
+        names[page.as_uri()] = where
+    run = subprocess.run(
+        [shutil.which("java") or "java", "-jar", str(VNU), "--errors-only", "--format", "json"]
+        + [str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(run.stderr or "{}").get("messages", [])
+    return [
+        f"{names.get(m.get('url'), m.get('url'))} line {m.get('lastLine')}: {m['message']}"
+        f"\n    {m.get('extract', '').strip()[:160]}"
+        for m in messages
+    ]

@@ -16,3 +16,9 @@ def test_no_page_scrolls_sideways_or_hides_content(walks, lang, fmt):
     walked = walks.get(lang, fmt)
     walked.check()
     assert not walked.reflow, "\n".join(walked.reflow)
+
+
+def test_no_page_of_the_agency_return_scrolls_sideways_or_hides_content(walks):
+    walked = walks.returns()
+    assert walked.error is None, walked.error
+    assert not walked.reflow, "\n".join(walked.reflow)

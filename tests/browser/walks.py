@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from portal.config import Settings
 from portal.questionnaire import FORMATS
 
+from .returns_walk import return_walk
 from .site import Site, describe, walk
 
 # Every language the portal offers, from its configuration: languages added there are covered.
@@ -33,12 +34,18 @@ class Walks:
         self.driver, self.live = driver, live
         self.done: dict[tuple[str, str], Walked] = {}
 
+    def returns(self) -> Walked:
+        """The agency's return (English only), walked once."""
+        if "returns" not in self.done:
+            self.done["returns"] = self._walk("en", "", return_walk)
+        return self.done["returns"]
+
     def get(self, lang: str, fmt: str) -> Walked:
         if (lang, fmt) not in self.done:
             self.done[lang, fmt] = self._walk(lang, fmt)
         return self.done[lang, fmt]
 
-    def _walk(self, lang: str, fmt: str) -> Walked:
+    def _walk(self, lang: str, fmt: str, how=None) -> Walked:
         site = Site(self.driver, self.live)
         site.reset()
         result = Walked()
@@ -55,7 +62,10 @@ class Walks:
 
         preloaded = site.preload_axe()
         try:
-            walk(site, visit, lang, fmt)
+            if how is None:
+                walk(site, visit, lang, fmt)
+            else:
+                how(site, visit)
         except Exception:  # noqa: BLE001 - reported by every test that uses this walk
             result.error = f"the walk in {lang}, {fmt} stopped:\n{traceback.format_exc()}"
         finally:
