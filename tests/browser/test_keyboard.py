@@ -152,3 +152,71 @@ def test_the_whole_journey_by_keyboard(site):
     WebDriverWait(site.driver, 10, 0.05).until(lambda d: d.current_url == exit_url)
     site.go("/feedback/confirmation")
     assert "session has ended" in site.h1().lower() or site.path != "/feedback/confirmation"
+
+
+def test_an_agency_return_by_keyboard(site):
+    """A contact at a partner organisation completes the return with the keyboard alone."""
+    from portal.audit_tool import PRINCIPLES
+
+    from .returns_walk import new_return_link
+
+    keys = Keyboard(site)
+    site.go(new_return_link(site))
+    keys.press(Keys.TAB)
+    assert keys.active(".govuk-skip-link"), "the first Tab does not reach the skip link"
+    keys.press(Keys.ENTER)
+    assert keys.active("main#main-content"), "the skip link does not move focus to main"
+    keys.carry_on()  # Start now
+
+    site.expect("/a/return/case")
+    keys.type("textarea[name=desired_outcome]", "To stay at home")
+    keys.carry_on()
+
+    for number, principle in enumerate(PRINCIPLES):
+        site.expect(f"/a/return/principles/{principle.code}")
+        # Two guidance questions ticked: the suggested score is 1.
+        keys.tab_to("input[name=considered]")
+        keys.press(Keys.SPACE)
+        keys.press(Keys.TAB)
+        keys.focus_shows()
+        keys.press(Keys.SPACE)
+        keys.type("textarea[name=narrative]", f"{principle.title} by keyboard")
+        keys.tab_to("input[name=score]")
+        if number == 0:
+            # A mistake: 2 (the first option) without a reason. Focus goes to the error
+            # summary, and its link takes focus to the reason.
+            keys.press(Keys.SPACE)
+            assert keys.active("input[value='2']:checked")
+            keys.carry_on()
+            site.expect(f"/a/return/principles/{principle.code}")
+            WebDriverWait(site.driver, 5, 0.05).until(lambda d: keys.active(".govuk-error-summary"))
+            keys.focus_shows()
+            keys.press(Keys.TAB)
+            assert keys.active(".govuk-error-summary a")
+            keys.press(Keys.ENTER)
+            assert keys.active("textarea[name=score_reason]")
+            keys.press("Strong protection plan")
+        else:
+            keys.press(Keys.ARROW_DOWN)  # moves to, and selects, 1
+            assert keys.active("input[value='1']:checked"), f"{principle.code}: arrow key"
+        keys.carry_on()
+
+    site.expect("/a/return/practitioners")
+    keys.type("input[name=role]", "Social worker")
+    keys.type("input[name=organisation]", "Devon County Council")
+    keys.type("textarea[name=reflection]", "Reflected by keyboard")
+    keys.activate("#add-practitioner button")
+    site.expect("/a/return/practitioners")
+    assert "Reflected by keyboard" in site.find("main").text
+    keys.activate("main a.govuk-button")  # Continue
+
+    site.expect("/a/return/summary")
+    keys.type("textarea[name=summary]", "Typed with the keyboard")
+    keys.carry_on()
+
+    site.expect("/a/return/check")
+    assert "Typed with the keyboard" in site.find("main").text
+    keys.carry_on()  # Submit return
+    site.expect("/a/return/submitted")
+    assert "7 out of 12" in site.find("main").text  # 2 + 1 x 5
+    assert keys.stops > 40
