@@ -15,8 +15,9 @@ import sys
 
 from flask import Flask, g, has_request_context
 
-# Paths that carry a secret: adults' links, "stop sharing" links, staff set-up links.
-SECRET_PATH = re.compile(r"/(r|w|staff/set-up)/[A-Za-z0-9_-]+")
+# Paths that carry a secret: adults' links, "stop sharing" links, staff set-up links, and
+# agencies' return links (/a/<secret>; the return's own pages, /a/return/..., carry none).
+SECRET_PATH = re.compile(r"/(r|w|a|staff/set-up)/(?!return/)[A-Za-z0-9_-]+")
 # No 0/O or 1/I, so a person can read the reference out over the phone.
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 HEADER = "X-Request-Id"

@@ -480,3 +480,14 @@ def test_every_field_is_held_to_its_column():
         column = ReturnPractitioner.__table__.c[name]
         assert forms.TEXTS[name].max_length <= column.type.length
     assert forms.RemoveForm.practitioner.kwargs["validators"][1].max <= 20
+
+
+def test_request_logs_redact_the_return_link():
+    from portal.logs import redact
+
+    token = "AbC-_dEf0123456789xyzQ"
+    assert redact(f'"GET /a/{token} HTTP/1.1" 200') == '"GET /a/[redacted] HTTP/1.1" 200'
+    assert redact("POST /a/return/principles/empowerment") == (
+        "POST /a/return/principles/empowerment"
+    )
+    assert redact(f"/r/{token}") == "/r/[redacted]"
