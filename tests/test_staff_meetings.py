@@ -338,8 +338,9 @@ def test_the_record_shows_total_and_band_and_prints(client, world):
     sign_in(client, world["facilitator"])
     path = BASE.format(id=world["case"]) + "/record"
     scores = _scores(("2", "2", "1", "2", "1", "NA"))
-    client.submit(path, _form(world, **scores))
+    client.submit(path, _form(world, summary="<b>Joint</b> visit", **scores))
     page = client.get(BASE.format(id=world["case"]) + "/minutes")
+    assert "&lt;b&gt;Joint&lt;/b&gt; visit" in page.get_data(as_text=True)  # text, not markup
     text = " ".join(page.soup.select_one("main").get_text().split())
     assert "8 out of 10" in text and "Good" in text
     assert " ".join(BANDS_EXPLAINED.split()) in text
