@@ -34,8 +34,38 @@ def _staff_setup(site, role):
         app.test_client_class = CheckingClient
         client = app.test_client()
         full_journey(client, path, {"q1": {"q1": "always", "q1_comment": "Kind people"}})
+        _an_action_on(path)
         db.session.remove()
         return email, secret, PASSWORD
+
+
+def _an_action_on(path: str) -> None:
+    """An overdue action with an update on the link's case, so that the case page lists it and
+    the actions pages have content."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.links import hash_token
+    from portal.models import Invitation
+    from portal.services import actions, organisations
+
+    db.session.remove()  # no snapshot from before the journey's writes (SQLite)
+    token = path.rsplit("/", 1)[1]
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
+    owner = organisations.create(f"Organisation {uuid.uuid4().hex[:6]}", "nhs")
+    action = actions.create(
+        invitation.case,
+        "Review how the referral pathway records what the person wants",
+        owner.id,
+        "Head of Adult Safeguarding",
+        date.today() - timedelta(days=3),
+    )
+    actions.add_update(action, "Pathway review started", "Coordinator")
+    db.session.commit()
 
 
 def _setup_link(site) -> str:
@@ -78,7 +108,7 @@ def test_every_staff_page_passes_axe(site):
         visit("account set-up (error)")
         site.go("/staff/set-up/" + "x" * 43)
         visit("set-up link not working")
-        for role in ("admin", "coordinator", "facilitator"):
+        for role in ("admin", "coordinator", "facilitator", "learning_group"):
             site.cdp("Network.clearBrowserCookies")
             email, secret, password = _staff_setup(site, role)
             _sign_in(site, email, secret, password, visit)
@@ -90,6 +120,8 @@ def test_every_staff_page_passes_axe(site):
         site.stop_preloading(preloaded)
 
     assert len(seen) > 15, seen
+    for role in ("coordinator", "learning_group"):
+        assert any(label.startswith(f"{role}: /staff/actions/") for label in seen), seen
     assert not problems, "\n".join(problems)
 
 
