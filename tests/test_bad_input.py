@@ -42,10 +42,12 @@ from portal.staff.audit_log import AuditLogFilterForm
 from portal.staff.cases import CaseFilterForm, CaseForm
 from portal.staff.invitations import ExpiryForm
 from portal.staff.letters import FeedbackLetterForm
-from portal.staff.outbox import RemindersForm
 from portal.staff.meetings import MeetingForm
+from portal.staff.organisations import OrganisationForm
+from portal.staff.outbox import RemindersForm
 from portal.staff.people import ParticipantForm
 from portal.staff.recording import RecordStartForm
+from portal.staff.returns import ReturnRequestForm
 from portal.staff.sign_in import SetUpForm, SignInForm
 from portal.staff.voice import ConcernForm, WithdrawalForm
 
@@ -133,6 +135,9 @@ OPTIONS = {
 def test_every_staff_form_that_takes_a_post_is_fuzzed():
     fuzzed = {form for _path, form in STAFF_FORMS.values()}
     elsewhere = {StaffAccountForm, CaseFilterForm, AuditLogFilterForm, ActionFilterForm}
+    # Fuzzed with their own fixtures: tests/test_staff_organisations.py (as an administrator) and
+    # tests/test_staff_returns.py (asking for a return on a case).
+    elsewhere |= {OrganisationForm, ReturnRequestForm}
     assert fuzzed | elsewhere | {forms.ActionForm} == set(staff_forms())
 
 

@@ -18,8 +18,10 @@ from portal.models import (
     Answer,
     AuditCase,
     ConsentRecord,
+    Organisation,
     Participant,
     Response,
+    ReturnRequest,
     SafeguardingConcern,
     StaffUser,
 )
@@ -32,9 +34,11 @@ from portal.staff import (
     invitations,
     letters,
     meetings,
+    organisations,
     outbox,
     people,
     recording,
+    returns,
     sign_in,
     voice,
 )
@@ -88,6 +92,8 @@ STORED_IN = {
     people.ParticipantForm: Participant,
     voice.ConcernForm: SafeguardingConcern,
     accounts.StaffAccountForm: StaffUser,
+    organisations.OrganisationForm: Organisation,
+    returns.ReturnRequestForm: ReturnRequest,
     actions.NewActionForm: Action,
     actions.ActionStatusForm: Action,
     actions.ActionUpdateForm: ActionUpdate,
@@ -110,6 +116,10 @@ NOT_STORED = {
 }
 # Fields of a stored form that are not its table's columns, or are stored shorter than typed.
 NOT_AS_TYPED = {
+    (organisations.OrganisationForm, "domains"): (
+        "one OrganisationDomain row a line, each a host name of 253 characters at most"
+    ),
+    (returns.ReturnRequestForm, "shared_identifiers"): "audit_tool.IDENTIFIERS codes, as JSON",
     (cases.CaseForm, "version"): "compared with the case's version number",
     (cases.CaseForm, "nhs_number"): "stored as its 10 digits, without spaces (validate_nhs_number)",
 }

@@ -8,6 +8,7 @@ from flask import url_for
 
 from portal.extensions import db
 from portal.models import Action, Invitation, Organisation, Participant, Response
+from portal.services import organisations, returns
 from portal.staff import rule_for
 
 from .staff_helpers import make_case, make_user, sign_in
@@ -50,6 +51,7 @@ def _world():
     admin = make_user("admin")
     mine = make_case("MINE", facilitator=facilitator)
     theirs = make_case("THEIRS", facilitator=other)
+    police = organisations.create("Devon Police", "police", ["devon.police.uk"])
     ids = {}
     for case in (mine, theirs):
         person = Participant(case=case, role="adult", name="Sam Example", email="s@example.org")
@@ -86,12 +88,17 @@ def _world():
         )
         db.session.add(action)
         db.session.flush()
+        return_request, _token = returns.request_return(
+            case, police, "Jo", "jo@devon.police.uk", (), actor="cli"
+        )
         ids[case.reference] = {
             "action_id": action.id,
             "case_id": case.id,
             "invitation_id": invitation.id,
             "response_id": response.id,
             "user_id": other.id,
+            "organisation_id": police.id,
+            "return_id": return_request.id,
         }
     db.session.commit()
     return facilitator, coordinator, admin, ids

@@ -113,3 +113,42 @@ def for_case(case: AuditCase) -> list[Organisation]:
             .order_by(Organisation.name)
         )
     )
+
+
+def update(organisation: Organisation, name: str, kind: str, domains, actor: str) -> list[str]:
+    """Change an organisation's name, kind and email domains (the domains given replace its
+    own), in the caller's transaction. Returns what changed ("name", "kind", "domains"), for
+    the audit log. Raises OrganisationExists for a name another organisation has, and
+    InvalidOrganisation as create() does. Links already sent are not affected: the domains
+    are checked when a link is issued."""
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise InvalidOrganisation("An organisation needs a name of up to 120 characters")
+    if kind not in ORGANISATION_KINDS:
+        raise InvalidOrganisation(f"Kind must be one of {', '.join(ORGANISATION_KINDS)}")
+    other = find_by_name(name)
+    if other is not None and other.id != organisation.id:
+        raise OrganisationExists(f"An organisation called {name} already exists")
+    wanted = list(dict.fromkeys(normalise_domain(d) for d in domains))
+    changed = []
+    if organisation.name != name:
+        organisation.name = name
+        changed.append("name")
+    if organisation.kind != kind:
+        organisation.kind = kind
+        changed.append("kind")
+    if sorted(d.domain for d in organisation.domains) != sorted(wanted):
+        keep = [d for d in organisation.domains if d.domain in wanted]
+        have = {d.domain for d in keep}
+        organisation.domains = keep + [
+            OrganisationDomain(domain=d) for d in wanted if d not in have
+        ]
+        changed.append("domains")
+    db.session.flush()
+    if changed:
+        record(
+            "organisation_updated",
+            actor=actor,
+            detail=f"organisation {organisation.id}: {' '.join(changed)}",
+        )
+    return changed

@@ -1,6 +1,7 @@
 """The staff back-office: one blueprint for coordinators, facilitators and administrators, one
 module per resource (cases, people, invitations, voice, recording, letters, outbox, accounts,
-audit_log, sign_in; auth.py holds the sign-in mechanics, forms.py what the forms share).
+audit_log, organisations, returns, sign_in; auth.py holds the sign-in mechanics, forms.py what
+the forms share).
 
 Every route declares who may use it with ``@access``; a route without a declaration is refused
 (deny by default), and tests/test_staff_authorisation.py fails when one is added.
@@ -81,9 +82,11 @@ def init_app(app: Flask) -> None:
         invitations,
         letters,
         meetings,
+        organisations,
         outbox,
         people,
         recording,
+        returns,
         sign_in,
         voice,
     )

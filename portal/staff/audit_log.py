@@ -22,21 +22,34 @@ from .forms import text_field
 PAGE_SIZE = 100
 
 
-def audit(action: str, case_id=None, invitation_id=None, detail: str | None = None) -> None:
+def audit(
+    action: str,
+    case_id=None,
+    invitation_id=None,
+    detail: str | None = None,
+    return_request_id=None,
+) -> None:
     """Record a change; it commits with the change it describes."""
     record(
         action,
         actor=current_user.actor,
         case_id=case_id,
         invitation_id=invitation_id,
+        return_request_id=return_request_id,
         detail=detail,
     )
 
 
-def viewed(case_id: int, what: str, invitation_id=None) -> None:
+def viewed(case_id: int, what: str, invitation_id=None, return_request_id=None) -> None:
     """Record that someone read a case's personal data, and commit at once: a read has no
     change to ride along with."""
-    audit("viewed", case_id=case_id, invitation_id=invitation_id, detail=what)
+    audit(
+        "viewed",
+        case_id=case_id,
+        invitation_id=invitation_id,
+        return_request_id=return_request_id,
+        detail=what,
+    )
     db.session.commit()
 
 
