@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from functools import cache
 
-from sqlalchemy import String, bindparam, delete, func, update
+from sqlalchemy import Insert, String, bindparam, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
@@ -126,10 +126,11 @@ def stored_values(step: Step, data: dict) -> dict:
 
 
 @cache
-def _writes(dialect: str, store: str, names: tuple[str, ...]) -> tuple:
-    """The statements that write a page's values (the columns ``names`` of its ``store``), its
-    format, language and time on the response, and its mark. Built once per kind of page:
-    building them cost a save more than the database's work. Each value is bound as v_<name>."""
+def _writes(dialect: str, store: str, names: tuple[str, ...]) -> tuple[tuple, Insert]:
+    """The statements that write a page's values (the columns ``names`` of its ``store``) and
+    its format, language and time on the response; and the one that marks it saved. Built once
+    per kind of page: building them cost a save more than the database's work. Each value is
+    bound as v_<name>."""
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     answer, consent, response, saved = (
         model.__table__ for model in (Answer, ConsentRecord, Response, SavedPage)
@@ -157,12 +158,12 @@ def _writes(dialect: str, store: str, names: tuple[str, ...]) -> tuple:
     statements.append(
         update(response).where(response.c.id == bindparam("response_id")).values(on_response)
     )
-    statements.append(
+    mark = (
         insert(saved)
         .values(response_id=bindparam("response_id"), page=bindparam("page"))
         .on_conflict_do_nothing()
     )
-    return tuple(statements)
+    return tuple(statements), mark
 
 
 def write_page(
@@ -185,9 +186,14 @@ def write_page(
         **{f"v_{name}": value for name, value in values.items()},
     }
     dialect = db.session.get_bind().dialect.name
-    for statement in _writes(dialect, step.store, tuple(values)):
+    writes, mark = _writes(dialect, step.store, tuple(values))
+    for statement in writes:
         db.session.execute(statement, params)
     before = draft.progress
+    # A page saved before has its mark already (marks are only ever added, and the journey read
+    # its draft under the draft's lock): saving it again is one statement fewer.
+    if step.id not in before.answered:
+        db.session.execute(mark, params)
     after = replace(
         before,
         answered=before.answered | {step.id},

@@ -103,6 +103,8 @@ _RESPONSE = (
     .execution_options(populate_existing=True)
 )
 _ANSWERS = _RESPONSE.options(joinedload(Response.answers))
+# Each, locking the draft's row (built once, as saving is frequent).
+_FOR_SAVING = {q: q.with_for_update(of=Response) for q in (_DRAFT, _RESPONSE, _ANSWERS)}
 
 
 def session_ids() -> tuple[int, int] | None:
@@ -133,7 +135,7 @@ def current_draft(
     whole = with_response or with_answers
     statement = (_ANSWERS if with_answers else _RESPONSE) if whole else _DRAFT
     if for_saving:
-        statement = statement.with_for_update(of=Response)
+        statement = _FOR_SAVING[statement]
     else:
         read_without_transaction()
     result = db.session.execute(statement, {"id": inv_id, "q": question_id})
