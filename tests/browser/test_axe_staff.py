@@ -34,7 +34,9 @@ def _staff_setup(site, role):
         app.test_client_class = CheckingClient
         client = app.test_client()
         full_journey(client, path, {"q1": {"q1": "always", "q1_comment": "Kind people"}})
+        _returns_on(path)
         _an_action_on(path)
+        _a_meeting_on(path, user.id if role == "facilitator" else None)
         db.session.remove()
         return email, secret, PASSWORD
 
@@ -66,6 +68,124 @@ def _an_action_on(path: str) -> None:
     )
     actions.add_update(action, "Pathway review started", "Coordinator")
     db.session.commit()
+
+
+def _a_meeting_on(path: str, facilitator_id: int | None) -> None:
+    """The audit meeting's pages with content: a submitted return (unless the case has one
+    already) and a recorded meeting with an escalation; a facilitator is assigned the case, so
+    their crawl reaches it too."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from portal.audit_tool import PRINCIPLE_CODES
+    from portal.extensions import db
+    from portal.links import hash_token
+    from portal.models import Invitation, ReturnPrinciple
+    from portal.services import meetings, organisations, returns
+
+    db.session.remove()
+    token = path.rsplit("/", 1)[1]
+    case = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    ).case
+    if facilitator_id is not None:
+        case.facilitator_id = facilitator_id
+    if not meetings.submitted_returns(case):
+        domain = f"org-{uuid.uuid4().hex[:6]}.example.org"
+        organisation = organisations.create(f"Organisation {domain[4:10]}", "police", [domain])
+        return_request, _token = returns.request_return(
+            case, organisation, "Lead", f"lead@{domain}", ("name",), actor="cli"
+        )
+        scores = ("2", "1", "0", "2", "NA", "NK")
+        for code, score in zip(PRINCIPLE_CODES, scores, strict=True):
+            return_request.principles.append(
+                ReturnPrinciple(principle=code, score=score, narrative="Seen within 2 days")
+            )
+        returns.submit(return_request, actor="cli")
+    involved = organisations.for_case(case)
+    meetings.save(
+        case,
+        meetings.MeetingRecord(
+            held_on=date.today(),
+            organisation_ids=[o.id for o in involved],
+            scores=dict.fromkeys(PRINCIPLE_CODES, "1"),
+            summary="A joint visit within two days",
+            escalations=[meetings.EscalationEntry(involved[0].id, date.today(), "Facilitator")],
+        ),
+        actor="cli",
+    )
+    db.session.commit()
+
+
+def _returns_on(path: str) -> None:
+    """Returns from organisations on the link's case: one submitted (ticks, narratives, a
+    practitioner), so the return's read-only page is crawled, and one asked for and not yet
+    opened, so its timeline, buttons and revoke confirmation are. The free-text agencies
+    involved names a third, listed organisation, which the case page offers to add."""
+    from sqlalchemy import select
+
+    from portal.audit_tool import PRINCIPLE_CODES
+    from portal.extensions import db
+    from portal.links import hash_token
+    from portal.models import Invitation, ReturnPractitioner, ReturnPrinciple
+    from portal.services import organisations, returns
+
+    db.session.remove()
+    token = path.rsplit("/", 1)[1]
+    case = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    ).case
+    tag = uuid.uuid4().hex[:6]
+    trust = organisations.create(f"NHS Trust {tag}", "nhs", [f"trust-{tag}.example.org"])
+    police = organisations.create(f"Police {tag}", "police", [f"police-{tag}.example.org"])
+    organisations.create(f"Housing {tag}", "housing", [f"housing-{tag}.example.org"])
+    case.agencies_involved = f"Housing {tag}, the GP"
+    submitted, _token = returns.request_return(
+        case, trust, "Ann Lead", f"ann@trust-{tag}.example.org", ("name", "nhs_number"), "cli"
+    )
+    ticks = ([0, 1, 2, 3], [0, 1], [0], [0, 1, 2, 3, 4], [], [1, 2])
+    scores = ("2", "2", "0", "2", "NA", "1")
+    for code, considered, score in zip(PRINCIPLE_CODES, ticks, scores, strict=True):
+        submitted.principles.append(
+            ReturnPrinciple(
+                principle=code,
+                considered=considered,
+                score=score,
+                narrative="Seen within 2 days",
+                score_reason="Agreed at the strategy meeting" if code == "prevention" else None,
+            )
+        )
+    submitted.practitioners.append(
+        ReturnPractitioner(role="Ward nurse", organisation="NHS Trust", reflection="Busy ward")
+    )
+    submitted.summary = "Good joint working"
+    returns.mark_opened(submitted)
+    returns.submit(submitted, actor="cli")
+    returns.request_return(case, police, "Jo Lead", f"jo@police-{tag}.example.org", (), "cli")
+    db.session.commit()
+
+
+def _new_return_link_page(site, visit) -> None:
+    """The page that shows a return's new link once, after "Send a new link" (a POST)."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import ReturnRequest
+
+    with site.live.app.app_context():
+        live = db.session.scalar(
+            select(ReturnRequest)
+            .where(ReturnRequest.submitted_at.is_(None), ReturnRequest.revoked_at.is_(None))
+            .order_by(ReturnRequest.id.desc())
+            .limit(1)
+        )
+        path = f"/staff/cases/{live.case_id}/returns/{live.id}"
+        db.session.remove()
+    site.go(path)
+    site.follow(site.find("#main-content form[action$='/new-link'] button"))
+    assert "/a/" in site.find("#new-link").text, "the new link is shown once"
+    visit("coordinator: a return's new link shown once")
 
 
 def _setup_link(site) -> str:
@@ -116,12 +236,22 @@ def test_every_staff_page_passes_axe(site):
             _crawl(site, visit, role)
             if role == "coordinator":
                 _new_link_page(site, visit)
+                _new_return_link_page(site, visit)
     finally:
         site.stop_preloading(preloaded)
 
     assert len(seen) > 15, seen
+    returns_pages = re.compile(r"^coordinator: /staff/cases/\d+/returns/(\d+|new)(\?|$)")
+    assert len({label for label in seen if returns_pages.match(label)}) >= 3, seen
+    assert any(label.startswith("admin: /staff/organisations/") for label in seen), seen
     for role in ("coordinator", "learning_group"):
         assert any(label.startswith(f"{role}: /staff/actions/") for label in seen), seen
+    for role in ("coordinator", "facilitator"):
+        for page in ("/audit-meeting", "/audit-meeting/record", "/audit-meeting/minutes"):
+            assert any(
+                label.startswith(f"{role}: /staff/cases/") and label.endswith(page)
+                for label in seen
+            ), (role, page, seen)
     assert not problems, "\n".join(problems)
 
 
