@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .extensions import db
+from .services import meetings
 from .services.cases import create_case, find_case, reference_taken
 from .services.invitations import invite
 
@@ -76,7 +77,42 @@ def load() -> list[str]:
         email="sam@example.com",
     )
     lines.extend(load_staff())
+    lines.extend(load_meeting(find_case(DEMO_CASES[0][0])))
     db.session.commit()
     lines.append("Sample adult link (a new one each run):")
     lines.append(link)
     return lines
+
+
+def load_meeting(case) -> list[str]:
+    """A recorded audit meeting for a demo case whose organisations have submitted returns
+    (none is made until they have, nor a second one)."""
+    from datetime import date, timedelta
+
+    from .audit_tool import PRINCIPLE_CODES
+
+    returns = meetings.submitted_returns(case)
+    if not returns or meetings.meeting_for(case) is not None:
+        return []
+    present = sorted({r.organisation_id for r in returns})
+    held = date.today() - timedelta(days=7)
+    meetings.save(
+        case,
+        meetings.MeetingRecord(
+            held_on=held,
+            organisation_ids=present,
+            scores=dict(zip(PRINCIPLE_CODES, ("2", "1", "1", "2", "1", "NA"), strict=True)),
+            narratives=dict.fromkeys(
+                PRINCIPLE_CODES, "Agreed after comparing the returns and the adult’s views."
+            ),
+            summary="Best practice: a joint visit within two days, led by the adult’s wishes.",
+            learning_points="Tell the adult who to contact if they feel unsafe again.",
+            recommendations="Add who to contact to every closure letter.",
+            practitioners_consulted="Enquiry officer; community nurse.",
+            escalations=[
+                meetings.EscalationEntry(present[0], held, "Fran Facilitator, facilitator")
+            ],
+        ),
+        actor="cli",
+    )
+    return [f"Recorded the audit meeting for {case.reference}"]

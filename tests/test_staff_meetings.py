@@ -404,3 +404,18 @@ def test_every_text_box_is_held_to_its_column():
         assert getattr(MeetingForm, name).kwargs["validators"][-1].max == TEXT_MAX
         assert Meeting.__table__.c[name].type.length is None
     assert MeetingPrinciple.__table__.c.narrative.type.length is None
+
+
+def test_the_demo_records_a_meeting_once_returns_are_in(world):
+    from portal.demo import load_meeting
+
+    from .staff_helpers import make_case
+
+    assert load_meeting(make_case("EMPTY-1")) == []  # no returns yet: no meeting
+    case = db.session.get(AuditCase, world["case"])
+    assert load_meeting(case) == [f"Recorded the audit meeting for {REF}"]
+    assert load_meeting(case) == []
+    db.session.commit()
+    fresh_session()
+    assert db.session.get(AuditCase, world["case"]).status == "audited"
+    assert len(db.session.scalars(select(Meeting)).all()) == 1
