@@ -23,7 +23,7 @@ from wtforms.validators import AnyOf, InputRequired, Optional, ValidationError
 from ..audit_tool import ADULT_VOICE, PRINCIPLES, RETURN_FIELDS, SCORES
 from ..extensions import db
 from ..form_fields import ChoicesField
-from ..models import AuditCase
+from ..models import AuditCase, StaffUser
 from ..models.cases import CASE_STATUSES
 from ..questionnaire import QUESTIONS
 from ..scoring import BANDS_EXPLAINED, TOO_FEW_SCORED
@@ -333,6 +333,7 @@ def meeting_record(case_id: int):
     meeting = meetings.meeting_for(case)
     if meeting is None:
         return redirect(url_for("staff.meeting_record_form", case_id=case.id), 303)
+    recorder = db.session.get(StaffUser, meeting.recorded_by) if meeting.recorded_by else None
     viewed(case.id, "audit meeting record")
     return render_template(
         "staff/meeting_record.html",
@@ -344,6 +345,7 @@ def meeting_record(case_id: int):
         bands_explained=BANDS_EXPLAINED,
         too_few=TOO_FEW_SCORED,
         status_label=CASE_STATUSES.get(case.status, case.status),
+        recorded_by=recorder.label if recorder else None,
         saved=request.args.get("saved") == "1",
         back_url=url_for("staff.audit_meeting", case_id=case.id),
     )
