@@ -971,20 +971,37 @@ NOTES = """## Where the time went, and what was done
   `tests/test_page_cache.py`). What the cache buys can be measured with
   `bench/run.py --app "portal:create_app({'PAGE_CACHE': False})" --out /tmp/no-page-cache.json`.
 - **The database.** After that, two thirds of a question page was the database: a pre-ping
-  query, BEGIN, an ORM query loading four objects, ROLLBACK. Now a question page makes one
-  round trip to show it and one to save it, with no BEGIN or COMMIT. The draft is one Core
-  query (`portal/journey/state.py`). Saving is one statement on PostgreSQL
-  (`save_question`, `portal/journey/saving.py`): it locks the draft only if this session may
-  save the page, upserts the answer and marks the page saved. It used to be a read and two
-  writes, each with its own round trip and commit. These statements run in autocommit on the
-  driver's cursor with SQLAlchemy's own type processing (`portal/database.py`, `Prepared`).
-  Pooled connections are checked by looking at their socket, not with a query.
+  query, BEGIN, an ORM query loading four objects, ROLLBACK. Every journey page now reads
+  what it shows in one statement (`portal/journey/state.py`): the draft with the saved answer
+  (a question), with the response and its consent (who, consent, contact), or with every
+  answer too (check answers, the confirmation); the pages saved are aggregated into its one
+  row. A page that only reads runs without a transaction (`read_without_transaction` in
+  `portal/database.py`, SQLAlchemy's AUTOCOMMIT isolation level), so each GET, the link's page
+  included, is one round trip: BEGIN and ROLLBACK were two of a question page's three, and
+  ROLLBACK also made psycopg drop its prepared statements. Saving a page (`save_page`,
+  `portal/journey/saving.py`) is one transaction on SQLAlchemy's public API: BEGIN, the draft
+  read and locked, the values upserted, the response's format, language and time updated, the
+  page's mark inserted (only the first time; it is only ever added), COMMIT: 6 round trips the
+  first time and 5 after (who and contact, stored on the response, 5 and 4). Sending is 5,
+  Start now 6 (it was 15). Pooled connections are checked by looking at their socket, not
+  with a query.
+- **Pages without forms.** The link's page, check answers and the confirmation come from the
+  page cache as well (`_cached_page` in `portal/journey/views.py`), with the person's answers,
+  reference and stop-sharing link put in per request, held equal to a full render by
+  `tests/test_page_cache.py`. The answers are written with govukSummaryList's markup by a plain
+  template (`templates/public/_answers.html`): the macro took half of check answers' time.
 - **Per-request framework work.** The session cookie's signer is built once (Flask made one,
   and tested it, on every request), Flask-Babel gets parsed locales, the long date is formatted
   once a day, and forms no longer check the CSRF token a second time after CSRFProtect.
 - **What is left** on a question page: gunicorn's HTTP handling, Flask's request and session,
-  signing a fresh CSRF token, the security headers, and the one query with its round trip,
-  against a reference that does only the query.
+  signing a fresh CSRF token, Flask-Limiter's check of every request (no Redis call where no
+  limit applies, but its filtering of limits is about 6% of a question page's CPU), the
+  security headers, SQLAlchemy's session around the one query, and the page cache's key (the
+  context processors run for it), against a reference that does only the query through the
+  driver. On check answers and the confirmation, building the rows (a translation and a URL
+  for each of up to 17) is about half of the page. A save also parses and validates its form
+  and makes 4 to 6 round trips where the reference makes one; keeping what a save checks on
+  the response row itself would make it 4 (an upsert and one UPDATE), but needs a migration.
 - **Why saves are measured against a durable write** (issue 15; issue 8 asked for 0.25 of
   'hello'). A save also checks the CSRF token, parses and validates the form, and waits for
   PostgreSQL to flush its log: a save is durable before the person sees the next page. In the
