@@ -419,3 +419,44 @@ def test_the_demo_records_a_meeting_once_returns_are_in(world):
     fresh_session()
     assert db.session.get(AuditCase, world["case"]).status == "audited"
     assert len(db.session.scalars(select(Meeting)).all()) == 1
+
+
+def test_two_saves_at_once_make_one_record(app, world):
+    """Two tabs saved at the same moment: the case's lock lets one create the record and the
+    other update it, never two records (nor a unique-constraint error)."""
+    import threading
+
+    from portal.services.locks import one_at_a_time
+
+    case_id, errors = world["case"], []
+    barrier = threading.Barrier(2)
+    fresh_session()
+
+    def save(score):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                one_at_a_time(case_id)
+                case = db.session.get(AuditCase, case_id)
+                record = meetings.MeetingRecord(
+                    held_on=date(2026, 11, 3), scores={"empowerment": score}
+                )
+                meetings.save(case, record, actor="cli")
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=save, args=(s,)) for s in ("2", "1")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors, errors
+    fresh_session()
+    assert db.session.scalar(select(func.count(Meeting.id))) == 1
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.action.like("meeting_%"))
+    ).all()
+    assert sorted(actions) == ["meeting_recorded", "meeting_updated"]
