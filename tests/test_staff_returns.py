@@ -392,8 +392,9 @@ def test_the_returns_page_shows_its_timeline_contact_and_identifiers(coordinator
     assert timeline == ["Return requested", "Request queued to send", "Opened the link"]
     assert "Jo Lead (by the link)" in page.soup.select(".staff-timeline li")[-1].get_text()
     buttons = [b.get_text(strip=True) for b in page.soup.select(".govuk-button-group form button")]
-    assert buttons == ["Send a reminder", "Send a new link"]
-    assert page.soup.select_one(f"a[href$='/returns/{made.id}/revoke']")
+    assert buttons == ["Send a reminder", "Send a new link", "Revoke link"]
+    revoke = page.soup.select_one(f"form[action$='/returns/{made.id}/revoke']")
+    assert revoke["method"] == "get", "revoking asks first"
     # The view is in the audit log, with the return and its organisation.
     fresh_session()
     viewed = db.session.scalar(
@@ -425,8 +426,13 @@ def test_a_new_link_replaces_the_old_and_cancels_its_email(coordinator):
     page = coordinator.get(f"/staff/cases/{case.id}/returns/{made.id}")
     timeline = [li.strong.get_text(strip=True) for li in page.soup.select(".staff-timeline li")]
     assert timeline[-2:] == ["Replaced by a new link", "Request queued to send"]
-    statuses = [t.get_text(strip=True) for t in page.soup.select("table .govuk-tag")]
-    assert statuses == ["cancelled", "queued"]
+    emails = [
+        [td.get_text(" ", strip=True) for td in tr.select("td")]
+        for tr in page.soup.select("#emails tbody tr")
+    ]
+    assert emails[0][0] == emails[1][0] == "Request for an organisation's return"
+    assert emails[0][2] == f"Cancelled {returns.LINK_REPLACED}"
+    assert emails[1][2] == "Queued"
 
 
 def test_a_reminder_is_queued_once_while_one_waits(coordinator):
@@ -527,8 +533,18 @@ def test_a_submitted_return_is_shown_read_only_with_its_total_and_band(coordinat
     ticks = [li.select_one(".govuk-tag").get_text(strip=True) for li in first.select("li")]
     assert ticks == ["Considered"] * 4 + ["Not considered"]
     assert "1 – Partially met" in text  # prevention's 2 ticks suggest 1; scored 2 with a reason
+    glance = [
+        [cell.get_text(" ", strip=True) for cell in tr.select("th, td")]
+        for tr in page.soup.select("#scores tbody tr")
+    ]
+    assert glance[1] == [
+        "Prevention",
+        "2 – Fully met",
+        "1 – Partially met (differs: reason given)",
+    ]
+    assert glance[4] == ["Partnership", "NA – Not applicable", "0 – Unmet"]
     assert not page.soup.select(".govuk-button-group form button"), "nothing to send once it is in"
-    assert not page.soup.select_one("a[href$='/revoke']")
+    assert not page.soup.select_one("form[action$='/revoke']")
     fresh_session()
     viewed = db.session.scalar(
         select(AuditEvent).where(
@@ -558,7 +574,7 @@ def test_a_facilitator_sees_the_returns_of_their_cases_but_changes_nothing(clien
     assert not page.soup.select("#returns ~ ul form button")
     mine = client.get(f"/staff/cases/{case.id}/returns/{made.id}")
     assert mine.status_code == 200 and not mine.soup.select(".govuk-button-group form button")
-    assert not mine.soup.select_one("a[href$='/revoke']")
+    assert not mine.soup.select_one("form[action$='/revoke']")
     assert "7 out of 10" in client.get(f"/staff/cases/{case.id}/returns/{done.id}").soup.get_text()
     token = client.csrf_token(f"/staff/cases/{case.id}")
     path = f"/staff/cases/{case.id}/returns/{made.id}"

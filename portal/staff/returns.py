@@ -28,6 +28,7 @@ from wtforms.validators import InputRequired, ValidationError
 from .. import scoring
 from ..audit_tool import (
     IDENTIFIERS,
+    NUMERIC_SCORES,
     PRACTITIONERS_LABEL,
     PRINCIPLES,
     RETURN_FIELDS,
@@ -349,7 +350,8 @@ def timeline(return_request: ReturnRequest) -> list[dict]:
         how = None
         match = MESSAGE_IN_DETAIL.match(event.detail or "")
         message = messages.get(int(match.group(1))) if match else None
-        if message is not None:
+        if message is not None and event.action.startswith("message_"):
+            # Sent, delivered or failed: say which email (a queued event says it already).
             how = str(KINDS.get(message.kind, message.kind))
         entries.append(
             {
@@ -372,6 +374,11 @@ class PrincipleAnswer:
     suggested: str
     suggested_label: str
     reason: str | None
+
+    @property
+    def differs(self) -> bool:
+        """Scored 2, 1 or 0 other than the ticks suggest (NA and NK need no reason)."""
+        return self.score in NUMERIC_SCORES and self.score != self.suggested
 
 
 def answers(return_request: ReturnRequest) -> tuple[list[PrincipleAnswer], scoring.Total]:
@@ -437,7 +444,8 @@ def return_page(case_id: int, return_id: int):
         ],
         entries=timeline(return_request),
         actors=_actor_names(return_request),
-        messages=[(m, case.reference) for m in messages],
+        messages=messages,
+        message_kinds=KINDS,
         message_tags=STATUS_TAGS,
         principles=principles,
         total=total,

@@ -167,7 +167,9 @@ def _returns_on(path: str) -> None:
 
 
 def _new_return_link_page(site, visit) -> None:
-    """The page that shows a return's new link once, after "Send a new link" (a POST)."""
+    """Pages the crawl cannot reach by a link: the revoke confirmation (behind a button), the
+    request form refusing an address outside the organisation's domains, and the page that
+    shows a return's new link once, after "Send a new link" (a POST)."""
     from sqlalchemy import select
 
     from portal.extensions import db
@@ -181,7 +183,18 @@ def _new_return_link_page(site, visit) -> None:
             .limit(1)
         )
         path = f"/staff/cases/{live.case_id}/returns/{live.id}"
+        organisation_id = str(live.organisation_id)
         db.session.remove()
+    site.go(path)
+    site.follow(site.find("#main-content form[action$='/revoke'] button"))
+    assert site.path.startswith(f"{path}/revoke"), site.path
+    visit("coordinator: revoke a return's link?")
+    site.go(path.rsplit("/", 1)[0] + "/new")
+    site.send(
+        {"organisation_id": organisation_id, "contact_name": "Jo", "contact_email": "jo@x.org"}
+    )
+    assert "Enter an email address at" in site.find(".govuk-error-summary").text
+    visit("coordinator: ask for a return (address outside the domains)")
     site.go(path)
     site.follow(site.find("#main-content form[action$='/new-link'] button"))
     assert "/a/" in site.find("#new-link").text, "the new link is shown once"
