@@ -491,3 +491,63 @@ def test_request_logs_redact_the_return_link():
         "POST /a/return/principles/empowerment"
     )
     assert redact(f"/r/{token}") == "/r/[redacted]"
+
+
+def test_trying_return_links_at_scale_is_limited(app, client):
+    statuses = [client.get("/a/" + f"{n:022d}").status_code for n in range(31)]
+    assert statuses[:30] == [404] * 30 and statuses[30] == 429
+    # Start is limited alike, and a real link from the same address too.
+    _return_id, path = new_return()
+    assert client.get(path).status_code == 429
+    other = {"REMOTE_ADDR": "192.0.2.9"}
+    assert client.get(path, environ_base=other).status_code == 200
+
+
+# --- Whatever arrives, a GOV.UK error or a redirect, never a 500 (as tests/test_fuzz_forms.py) --
+
+RETURN_FORMS = {
+    "/a/return/case": {"desired_outcome": ()},
+    "/a/return/principles/empowerment": {
+        "considered": ("0", "1", "2", "3", "4"),
+        "narrative": (),
+        "score": ("2", "1", "0", "NA", "NK"),
+        "score_reason": (),
+    },
+    "/a/return/practitioners": {"role": (), "organisation": (), "reflection": ()},
+    "/a/return/practitioners/remove": {"practitioner": ("1", "2")},
+    "/a/return/summary": {name: () for name in ("summary", "learning_points", "recommendations")},
+    "/a/return/check": {},
+}
+
+
+@pytest.mark.parametrize("page", sorted(RETURN_FORMS))
+def test_any_input_to_any_return_page_is_handled(app, client, page):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from .strategies import draw_form, refused_as_too_large, value
+
+    _return_id, path = new_return()
+    start(client, path)
+    client.submit("/a/return/practitioners", {"role": "Nurse", "organisation": "NHS"})
+    token = client.csrf_token("/a/return/case")
+    fields = {name: value(codes) for name, codes in RETURN_FORMS[page].items()}
+    fields["unexpected"] = value()
+
+    @settings(
+        max_examples=15,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(data=st.data())
+    def post_anything(data):
+        form = draw_form(data, fields)
+        form["csrf_token"] = token
+        response = client.post(page, data=form)
+        if refused_as_too_large(app, response, form):
+            return
+        assert response.status_code in (200, 303), response.status_code
+        if response.status_code == 200 and page != "/a/return/check":
+            assert response.soup.select(".govuk-error-summary__list a")
+
+    post_anything()
