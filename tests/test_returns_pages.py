@@ -551,3 +551,32 @@ def test_any_input_to_any_return_page_is_handled(app, client, page):
             assert response.soup.select(".govuk-error-summary__list a")
 
     post_anything()
+
+
+def test_two_tabs_adding_at_once_store_one_practitioner(app, client):
+    """Two requests from one session at the same moment (a double click, two tabs): the
+    return's row lock makes one wait for the other, which then sees its practitioner."""
+    import threading
+
+    return_id, path = new_return()
+    start(client, path)
+    token = client.csrf_token("/a/return/practitioners")
+    cookie = client.get_cookie("session")
+    tabs = [app.test_client() for _ in range(4)]
+    for tab in tabs:
+        tab.set_cookie("session", cookie.value, domain=cookie.domain)
+    barrier = threading.Barrier(len(tabs))
+    statuses = []
+    data = {"csrf_token": token, "role": "Nurse", "organisation": "NHS", "reflection": "Same"}
+
+    def add(tab):
+        barrier.wait()
+        statuses.append(tab.post("/a/return/practitioners", data=data).status_code)
+
+    threads = [threading.Thread(target=add, args=(tab,)) for tab in tabs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [303] * len(tabs)
+    assert [p.role for p in fresh(return_id).practitioners] == ["Nurse"]
