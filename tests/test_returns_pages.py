@@ -580,3 +580,15 @@ def test_two_tabs_adding_at_once_store_one_practitioner(app, client):
         thread.join()
     assert statuses == [303] * len(tabs)
     assert [p.role for p in fresh(return_id).practitioners] == ["Nurse"]
+
+
+def test_the_return_is_in_english_whatever_language_the_visit_chose(app, client):
+    _return_id, path = new_return()
+    client.post("/preferences", data={"lang": "cy", "csrf_token": client.csrf_token("/")})
+    assert client.get("/").soup.html["lang"] == "cy"
+    for url in (path, "/a/return/case"):
+        page = client.get(url)
+        assert page.soup.html["lang"] == "en", url
+        assert page.soup.select_one(".govuk-skip-link").get_text(strip=True) == (
+            "Skip to main content"
+        )

@@ -4,7 +4,7 @@ return read-only after. Every POST saves in one transaction on the return's lock
 
 from __future__ import annotations
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ..audit_tool import (
@@ -173,7 +173,7 @@ def shared_identifiers(return_request: ReturnRequest) -> list[tuple[str, str]]:
 def principle(code: str):
     definition = PRINCIPLES_BY_CODE.get(code)
     if definition is None:
-        abort(404)
+        return render_template("returns/not_found.html"), 404
     return_request: ReturnRequest = g.return_request
     answer = return_request.principle(code)
     if request.method == "POST":
