@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .extensions import db
-from .services import meetings
+from .services import actions, meetings
 from .services.cases import create_case, find_case, reference_taken
 from .services.invitations import invite
 
@@ -18,6 +18,7 @@ DEMO_STAFF = (
     ("coordinator@example.org", "coordinator", "Chris Coordinator"),
     ("facilitator@example.org", "facilitator", "Fran Facilitator"),
     ("admin@example.org", "admin", "Alex Admin"),
+    ("learning@example.org", "learning_group", "Lee Learning"),
 )
 DEMO_PASSWORD = "demo password 2026"  # noqa: S105 - development demo accounts only
 
@@ -51,6 +52,7 @@ def load_staff() -> list[str]:
         f"Staff back-office: {current_app.config['PUBLIC_BASE_URL']}/staff/sign-in",
         f"  coordinator@example.org, facilitator@example.org (case {DEMO_CASES[0][0]}) or "
         f"admin@example.org, password: {DEMO_PASSWORD}",
+        "  learning@example.org (the Learning & Improvement Group: actions only), same password",
     ]
     if current_app.config["STAFF_REQUIRE_TOTP"]:
         lines.append(
@@ -78,6 +80,7 @@ def load() -> list[str]:
     )
     lines.extend(load_staff())
     lines.extend(load_meeting(find_case(DEMO_CASES[0][0])))
+    lines.extend(load_actions(find_case(DEMO_CASES[0][0])))
     db.session.commit()
     lines.append("Sample adult link (a new one each run):")
     lines.append(link)
@@ -116,3 +119,33 @@ def load_meeting(case) -> list[str]:
         actor="cli",
     )
     return [f"Recorded the audit meeting for {case.reference}"]
+
+
+def load_actions(case) -> list[str]:
+    """Actions from a demo case's recorded meeting, one of them overdue with an update, for the
+    Learning & Improvement Group to follow (none until the meeting is recorded, and never a
+    second set)."""
+    from datetime import date, timedelta
+
+    meeting = meetings.meeting_for(case)
+    if meeting is None or not meeting.organisations or actions.listing(case_id=case.id):
+        return []
+    owners = [m.organisation_id for m in meeting.organisations]
+    today = date.today()
+    late = actions.create(
+        case,
+        "Add who to contact if they feel unsafe again to every safeguarding closure letter",
+        owners[0],
+        "Head of Adult Safeguarding",
+        today - timedelta(days=5),
+        status="in_progress",
+    )
+    actions.add_update(late, "New letter template drafted; legal review next.", "Lee Learning")
+    actions.create(
+        case,
+        "Share this audit's learning on joint visits at the next practitioner forum",
+        owners[-1],
+        "Named safeguarding lead",
+        today + timedelta(days=21),
+    )
+    return [f"Added 2 actions for {case.reference}"]

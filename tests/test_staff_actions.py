@@ -621,3 +621,24 @@ def test_the_learning_group_follows_actions_without_seeing_personal_data(app, cl
         assert "/staff/cases" not in body
     # The case's reference is typed freely and may name someone: it is never shown to them.
     assert "ZQ-REF" not in "".join(seen)
+
+
+# --- Demo data ---------------------------------------------------------------------------------
+
+
+def test_the_demo_adds_actions_once_the_meeting_is_recorded(app):
+    from portal.demo import load_actions
+    from portal.models import MeetingOrganisation
+
+    case = _case("DEMO-ACT")
+    assert load_actions(case) == []  # no meeting yet
+    meeting = Meeting(case_id=case.id, recommendations="Add who to contact")
+    meeting.organisations.append(MeetingOrganisation(organisation_id=_organisation().id))
+    db.session.add(meeting)
+    db.session.commit()
+    assert load_actions(case) == ["Added 2 actions for DEMO-ACT"]
+    db.session.commit()
+    made = service.listing(case_id=case.id)
+    assert [a.overdue(TODAY) for a in made] == [True, False]
+    assert all(a.meeting_id == meeting.id for a in made)
+    assert load_actions(case) == []  # never a second set
