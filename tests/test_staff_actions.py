@@ -359,6 +359,11 @@ def test_the_list_filters_sorts_by_due_date_and_flags_overdue_actions(app, clien
     assert names(due="overdue") == ["Late police action"]
     assert names(due="next_30_days") == ["Soon NHS action"]
     assert names(organisation=nhs.id, status="done") == ["Finished late action"]
+    assert names(status="unfinished") == [
+        "Late police action",
+        "Soon NHS action",
+        "Later police action",
+    ]
     # Values that are not choices are ignored, never a failure.
     for query in (
         {"organisation": "999999"},

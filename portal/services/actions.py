@@ -29,6 +29,8 @@ LEAD_MAX = 120  # Action.lead
 WRITTEN_BY_MAX = 120  # ActionUpdate.written_by
 TEXT_MAX = 2000  # what, dropped reason and update text: the staff forms' TEXT_MAX
 UNFINISHED = ("open", "in_progress")
+# A status filter beyond the statuses themselves: open or in progress.
+UNFINISHED_FILTER = "unfinished"
 # The due-date filter's choices: codes only; the staff page labels them.
 DUE_FILTERS = ("overdue", "next_30_days")
 SOON = timedelta(days=30)
@@ -189,6 +191,8 @@ def _query(filters: Filters, today: date, facilitator_id: int | None) -> Select:
         query = query.where(Action.owner_organisation_id == filters.organisation_id)
     if filters.status in ACTION_STATUSES:
         query = query.where(Action.status == filters.status)
+    elif filters.status == UNFINISHED_FILTER:
+        query = query.where(Action.status.in_(UNFINISHED))
     if filters.due == "overdue":
         query = query.where(Action.due_on < today, Action.status.in_(UNFINISHED))
     elif filters.due == "next_30_days":

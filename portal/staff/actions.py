@@ -137,7 +137,11 @@ class ActionFilterForm(StrippedForm):
     )
     status = SelectField(
         _l("Status"),
-        choices=[("", _l("Any status")), *ACTION_STATUSES.items()],
+        choices=[
+            ("", _l("Any status")),
+            (service.UNFINISHED_FILTER, _l("Open or in progress")),
+            *ACTION_STATUSES.items(),
+        ],
         widget=GovSelect(),
         validators=[Optional()],
     )
