@@ -265,6 +265,7 @@ DATE_FIELDS = {
     ("WithdrawalForm", "withdrawn_on"): "/staff/cases/{case}/responses/{response}/withdraw",
     ("ExpiryForm", "expires_on"): "/staff/cases/{case}/invitations/{invitation}/expiry",
     ("NewActionForm", "due_on"): "/staff/cases/{case}/actions/new",
+    ("MeetingForm", "held_on"): "/staff/cases/{case}/audit-meeting/record",
 }
 IMPOSSIBLE_DATES = (
     ("1", "1", "99999999999999999999"),
