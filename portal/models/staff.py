@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, String, Text, orm
+from sqlalchemy import Date, ForeignKey, String, Text, false, orm
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -41,6 +41,11 @@ class StaffUser(db.Model):
     setup_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The identity provider's subject, linked at the first single sign-on whose verified email
+    # matched this account; from then on the subject alone identifies the person.
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # Keeps password and authenticator sign-in when single sign-on is on (for when it is down).
+    break_glass: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     # Flask-Login's user interface.
     is_anonymous = False
