@@ -1,0 +1,1 @@
+"""The quarterly report to the Board: its model, figures, disclosure control, charts and exports."""
