@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from .extensions import db
-from .services import actions, meetings
+from .services import actions, meetings, organisations, returns
 from .services.cases import create_case, find_case, reference_taken
 from .services.invitations import invite
 
@@ -12,6 +14,30 @@ DEMO_CASES = (
     ("DEMO-002", "2026-Q4", "Financial abuse"),
     ("DEMO-003", "2026-Q4", "Domestic abuse"),
 )
+# What a partner organisation finds its own records by (an NHS number valid for testing only).
+DEMO_IDENTIFIERS = {
+    "adult_name": "Sam Example",
+    "adult_known_as": "Sam",
+    "date_of_birth": date(1950, 4, 12),
+    "nhs_number": "9434765919",
+}
+
+# Partner organisations: name, kind, email domain, and the contact asked for its return.
+DEMO_ORGANISATIONS = (
+    ("Northshire Police", "police", "police.example.org", "Pat Lee", "pat.lee@police.example.org"),
+    (
+        "Northshire Community NHS Trust",
+        "nhs",
+        "nhs.example.org",
+        "Jo Khan",
+        "jo.khan@nhs.example.org",
+    ),
+)
+# Each organisation's scores for the six principles in audit_tool's order; they differ by 2 on
+# Prevention, so the meeting page flags it.
+DEMO_RETURN_SCORES = (("2", "2", "1", "2", "1", "1"), ("2", "0", "1", "2", "1", "NA"))
+# Guidance questions ticked for each score: enough for the suggested score to be the one given.
+DEMO_TICKS = {"2": [0, 1, 2, 3], "1": [0, 1], "0": [0], "NA": []}
 
 
 DEMO_STAFF = (
@@ -69,7 +95,7 @@ def load() -> list[str]:
     for reference, quarter, theme in DEMO_CASES:
         if reference_taken(reference):
             continue
-        create_case(reference, quarter, theme)
+        create_case(reference, quarter, theme, **DEMO_IDENTIFIERS)
         lines.append(f"Created demo case {reference}")
     link = invite(
         find_case(DEMO_CASES[0][0]),
@@ -79,12 +105,86 @@ def load() -> list[str]:
         email="sam@example.com",
     )
     lines.extend(load_staff())
+    lines.extend(load_returns(find_case(DEMO_CASES[0][0])))
     lines.extend(load_meeting(find_case(DEMO_CASES[0][0])))
     lines.extend(load_actions(find_case(DEMO_CASES[0][0])))
+    agency_link = sample_return_link(find_case(DEMO_CASES[1][0]))
     db.session.commit()
     lines.append("Sample adult link (a new one each run):")
     lines.append(link)
+    lines.append(
+        f"Sample agency link: {DEMO_ORGANISATIONS[0][0]}'s return for {DEMO_CASES[1][0]} "
+        "(a new one each run):"
+    )
+    lines.append(agency_link)
     return lines
+
+
+def demo_organisations() -> list:
+    """The demo's partner organisations, made once."""
+    found = []
+    for name, kind, domain, _contact, _email in DEMO_ORGANISATIONS:
+        organisation = organisations.find_by_name(name)
+        if organisation is None:
+            organisation = organisations.create(name, kind, [domain])
+        found.append(organisation)
+    return found
+
+
+def load_returns(case) -> list[str]:
+    """Both demo organisations' returns for a case, filled in and submitted as their agency
+    leads would (none if the case has any return already)."""
+    from .audit_tool import PRINCIPLE_CODES
+    from .models import ReturnPractitioner, ReturnPrinciple
+
+    if meetings.submitted_returns(case) or returns.requests_for(case):
+        return []
+    for organisation, (name, _kind, _domain, contact, email), scores in zip(
+        demo_organisations(), DEMO_ORGANISATIONS, DEMO_RETURN_SCORES, strict=True
+    ):
+        request, _token = returns.request_return(
+            case, organisation, contact, email, ["name", "date_of_birth", "nhs_number"], "cli"
+        )
+        for code, score in zip(PRINCIPLE_CODES, scores, strict=True):
+            request.principles.append(
+                ReturnPrinciple(
+                    principle=code,
+                    considered=DEMO_TICKS[score],
+                    narrative=f"{name}: what our records show about this principle.",
+                    score=score,
+                    score_reason="We had no part in this." if score == "NA" else None,
+                )
+            )
+        request.desired_outcome = "To stay at home, with help to keep it safe and warm."
+        request.summary = "Best practice: we shared information on the same day."
+        request.learning_points = "Record the adult’s own words about what they want."
+        request.recommendations = "Check who else is involved before closing."
+        request.documents_reviewed = "Case notes; referral form."
+        request.practitioners.append(
+            ReturnPractitioner(
+                role="Enquiry officer",
+                organisation=name,
+                reflection="The adult led the plan; we could have explained next steps sooner.",
+            )
+        )
+        returns.mark_opened(request, "cli")
+        returns.submit(request, "cli")
+    return [f"Added 2 submitted organisations' returns for {case.reference}"]
+
+
+def sample_return_link(case) -> str:
+    """A link to the first demo organisation's return for a case, new each run (the request is
+    made the first time; later runs replace its link)."""
+    police = demo_organisations()[0]
+    existing = [r for r in returns.requests_for(case) if r.organisation_id == police.id]
+    if existing:
+        _request, token = returns.new_link(existing[0], "cli")
+    else:
+        _name, _kind, _domain, contact, email = DEMO_ORGANISATIONS[0]
+        _request, token = returns.request_return(
+            case, police, contact, email, ["name", "date_of_birth"], "cli"
+        )
+    return returns.link_for(token)
 
 
 def load_meeting(case) -> list[str]:

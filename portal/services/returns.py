@@ -112,6 +112,17 @@ def request_return(
     return return_request, token
 
 
+def requests_for(case: AuditCase) -> list[ReturnRequest]:
+    """Every return asked for on the case, newest first."""
+    return list(
+        db.session.scalars(
+            select(ReturnRequest)
+            .where(ReturnRequest.case_id == case.id)
+            .order_by(ReturnRequest.id.desc())
+        )
+    )
+
+
 def find_by_token(token: str, now: datetime | None = None) -> ReturnRequest | None:
     """The return for a link's secret, or None when it is unknown, tampered with, expired or
     revoked alike (callers show the same page whichever it was). A submitted return is still
