@@ -19,6 +19,7 @@ from .cases import AuditCase, Participant
 from .events import AuditEvent
 from .journey import Answer, ConsentRecord, Invitation, Response, SavedPage
 from .outbox import InvitationCode, OutboxMessage
+from .reports import TextCheck
 from .staff import SafeguardingConcern, SignInThrottle, StaffSession, StaffUser
 
 __all__ = [
@@ -48,5 +49,6 @@ __all__ = [
     "SignInThrottle",
     "StaffSession",
     "StaffUser",
+    "TextCheck",
     "utcnow",
 ]

@@ -44,6 +44,15 @@ OUTCOMES_MET = {
     "no": _l("No"),
     "not_known": _l("Not known"),
 }
+# Making Safeguarding Personal, as NHS England's Safeguarding Adults Collection (table SG4a) asks
+# it: was the adult (or their representative) asked about the outcomes they wanted? Not
+# recorded is a case with no code.
+OUTCOMES_ASKED = {
+    "asked_expressed": _l("Yes, they were asked and outcomes were expressed"),
+    "asked_not_expressed": _l("Yes, they were asked but no outcomes were expressed"),
+    "not_asked": _l("No"),
+    "dont_know": _l("Don’t know"),
+}
 
 
 class AuditCase(db.Model):
@@ -78,6 +87,7 @@ class AuditCase(db.Model):
     presenting_concern: Mapped[str | None] = mapped_column(Text)
     agencies_involved: Mapped[str | None] = mapped_column(Text)
     outcomes_met: Mapped[str | None] = mapped_column(String(10))
+    outcomes_asked: Mapped[str | None] = mapped_column(String(20))  # OUTCOMES_ASKED
     cause_of_risk: Mapped[str | None] = mapped_column(Text)
     documents_reviewed: Mapped[str | None] = mapped_column(Text)
     documents_not_available: Mapped[str | None] = mapped_column(Text)
