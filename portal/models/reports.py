@@ -4,6 +4,7 @@ one, before the report may show it."""
 from __future__ import annotations
 
 from datetime import datetime
+from hashlib import sha256
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -43,3 +44,8 @@ class TextCheck(db.Model):
     text_sha256: Mapped[str] = mapped_column(String(64))
     checked_by: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def text_digest(text: str) -> str:
+    """The SHA-256 of a piece of text exactly as stored, which a check holds."""
+    return sha256(text.encode("utf-8")).hexdigest()

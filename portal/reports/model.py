@@ -11,6 +11,7 @@ only there once a member of staff has checked that it identifies no one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 BOARD = "board"
@@ -115,6 +116,26 @@ class Breakdown:
     cells: tuple[Cell, ...]
     total: Figure
     multiple: bool = False
+
+    @classmethod
+    def exact(
+        cls,
+        measure: str,
+        categories: Iterable[tuple[str, str]],
+        counts: Mapping[str, int],
+        total: int | None = None,
+        multiple: bool = False,
+    ) -> Breakdown:
+        """A Board edition breakdown: each (code, label) category's count (0 where absent), out
+        of ``total`` (by default the categories' sum)."""
+        categories = tuple(categories)
+        if total is None:
+            total = sum(counts.get(code, 0) for code, _label in categories)
+        cells = tuple(
+            Cell(code, label, Figure.exact(counts.get(code, 0), total))
+            for code, label in categories
+        )
+        return cls(measure, cells, Figure.exact(total), multiple)
 
     def cell(self, code: str) -> Cell | None:
         return next((c for c in self.cells if c.code == code), None)
