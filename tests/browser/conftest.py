@@ -51,6 +51,8 @@ class LiveServer:
     def __init__(self, database_url: str):
         self.server = None
         self.pages: dict[str, tuple[str, str]] = {}
+        # Every HTML page served while a test holds a list here, in order, as (where, body).
+        self.recorded: list[tuple[str, str]] | None = None
         # No rate limits: the walks open many pages from one address in a few seconds.
         self.app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False})
         self.app.after_request(self._keep)
@@ -67,11 +69,15 @@ class LiveServer:
 
         if response.mimetype == "text/html" and response.status_code < 300:
             body = response.get_data(as_text=True)
-            self.pages.setdefault(_fingerprint(body), (f"{request.method} {request.path}", body))
+            where = f"{request.method} {request.path}"
         elif response.mimetype == "text/html" and response.status_code >= 400:
             body = response.get_data(as_text=True)
             where = f"{request.method} {request.path} ({response.status_code})"
-            self.pages.setdefault(_fingerprint(body), (where, body))
+        else:
+            return response
+        self.pages.setdefault(_fingerprint(body), (where, body))
+        if self.recorded is not None:
+            self.recorded.append((where, body))
         return response
 
 

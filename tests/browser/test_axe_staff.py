@@ -1,18 +1,24 @@
-"""axe-core over every staff page: sign-in (empty and with an error), then every page an
-administrator can reach by following links from the staff home page, with a case that has an
-adult's sent answers, so the case, invitation and adult's-voice pages have content. Forms found
-on the way are also sent empty, to check their error states."""
+"""Every staff page, as the public pages are checked: sign-in (empty and with an error), then
+every page each role can reach by following links from the staff home page, with a case that
+has an adult's sent answers, returns, a meeting and actions, so their pages have content. Forms
+found on the way are also sent empty, to check their error states. One crawl, three checks:
+axe on every page, reflow once per kind of page, and the Nu Html Checker on the server's HTML
+of one page of each kind."""
 
 from __future__ import annotations
 
 import re
+import traceback
 import uuid
 from collections import deque
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import pytest
 from selenium.webdriver.common.by import By
 
-from .site import describe
+from .site import Site, describe
+from .test_html_valid import require_checker, vnu_problems
 
 # Pages that are not HTML, or that end the session, are not followed.
 SKIP = re.compile(r"/sign-out|\.(pdf|csv|zip)$|/download|/print-batch")
@@ -223,16 +229,43 @@ def _sign_in(site, email, secret, password, visit):
     site.send({"email": email, "password": password, "code": pyotp.TOTP(secret).now()})
 
 
-def test_every_staff_page_passes_axe(site):
-    """Each role in turn (administrators and coordinators see different pages)."""
-    problems, seen = [], []
+@dataclass
+class Crawled:
+    """What the crawl found: each check's problems, and one served page of each kind."""
+
+    seen: list[str] = field(default_factory=list)
+    axe: list[str] = field(default_factory=list)
+    reflow: list[str] = field(default_factory=list)
+    kinds: dict[str, tuple[str, str]] = field(default_factory=dict)  # kind -> (where, body)
+    error: str | None = None  # the crawl itself went wrong: every test on it fails with this
+
+
+@pytest.fixture(scope="module")
+def crawled(live, _driver) -> Crawled:
+    """Each role in turn (administrators and coordinators see different pages), crawled once
+    for all the checks below. axe runs on every page; reflow once per kind of page (its shape,
+    with or without an error summary), whichever role reaches it first; the server's HTML is
+    kept for the checker, one page per method, shape and status. Coordinators go first: they
+    see the most on the pages every role shares."""
+    site = Site(_driver, live)
+    site.reset()
+    result = Crawled()
+    reflowed = set()
 
     def visit(label):
-        seen.append(label)
+        result.seen.append(label)
+        where = f"{label} ({site.path})"
         violations = site.axe()
         if violations:
-            problems.append(f"{label} ({site.path}):\n{describe(violations)}")
+            result.axe.append(f"{where}:\n{describe(violations)}")
+        kind = (_shape(site.path), site.has_errors())
+        if kind not in reflowed:
+            reflowed.add(kind)
+            problems = site.reflow()
+            if problems:
+                result.reflow.append(f"{where}:\n  " + "\n  ".join(problems))
 
+    live.recorded = recorded = []
     preloaded = site.preload_axe()
     try:
         site.go(_setup_link(site))
@@ -241,7 +274,7 @@ def test_every_staff_page_passes_axe(site):
         visit("account set-up (error)")
         site.go("/staff/set-up/" + "x" * 43)
         visit("set-up link not working")
-        for role in ("admin", "coordinator", "facilitator", "learning_group"):
+        for role in ("coordinator", "admin", "facilitator", "learning_group"):
             site.cdp("Network.clearBrowserCookies")
             email, secret, password = _staff_setup(site, role)
             _sign_in(site, email, secret, password, visit)
@@ -250,9 +283,22 @@ def test_every_staff_page_passes_axe(site):
             if role == "coordinator":
                 _new_link_page(site, visit)
                 _new_return_link_page(site, visit)
+    except Exception:  # noqa: BLE001 - reported by every test on this crawl
+        result.error = f"the staff crawl stopped:\n{traceback.format_exc()}"
     finally:
+        live.recorded = None
         site.stop_preloading(preloaded)
+        site.reset()
+    for where, body in recorded:
+        method, path, *status = where.split(" ")
+        if path.startswith("/staff"):
+            result.kinds.setdefault(" ".join([method, _shape(path), *status]), (where, body))
+    return result
 
+
+def test_every_staff_page_passes_axe(crawled):
+    seen = crawled.seen
+    assert crawled.error is None, crawled.error
     assert len(seen) > 15, seen
     returns_pages = re.compile(r"^coordinator: /staff/cases/\d+/returns/(\d+|new)(\?|$)")
     assert len({label for label in seen if returns_pages.match(label)}) >= 3, seen
@@ -265,7 +311,29 @@ def test_every_staff_page_passes_axe(site):
                 label.startswith(f"{role}: /staff/cases/") and label.endswith(page)
                 for label in seen
             ), (role, page, seen)
-    assert not problems, "\n".join(problems)
+    assert not crawled.axe, "axe found problems:\n" + "\n".join(crawled.axe)
+
+
+def test_no_staff_page_scrolls_sideways_or_hides_content(crawled):
+    """Reflow and resize text, as the public pages are checked (tests/browser/test_reflow.py):
+    at 320 px, at 320 px with text at 200%, and with text at 200% on a desktop window. A wide
+    data table may scroll inside its own keyboard-scrollable box; the page may not."""
+    assert crawled.error is None, crawled.error
+    assert not crawled.reflow, "pages that do not reflow:\n" + "\n".join(crawled.reflow)
+
+
+def test_every_kind_of_staff_page_is_valid_html(crawled, tmp_path):
+    """The server's own HTML for one page of each kind the crawl was served (error states
+    and error pages included), through the Nu Html Checker."""
+    require_checker()
+    assert crawled.error is None, crawled.error
+    pages = list(crawled.kinds.values())
+    assert any(where.startswith("POST ") for where, _body in pages), list(crawled.kinds)
+    assert len(pages) > 30, list(crawled.kinds)
+    problems = vnu_problems(pages, tmp_path)
+    assert not problems, f"{len(problems)} HTML errors in {len(pages)} kinds of staff page:\n" + (
+        "\n".join(problems[:40])
+    )
 
 
 def _new_link_page(site, visit) -> None:
