@@ -38,8 +38,10 @@ from ..models.reports import text_digest
 from ..questionnaire import QUESTIONS, STANDARD, Step
 from ..scoring import BAND_THRESHOLDS, BANDS, MIN_SCORED_FOR_BAND, TOO_FEW_SCORED
 from ..wording import say
+from .disclosure import published
 from .model import (
     BOARD,
+    PUBLISHED,
     ActionLine,
     ActionPlan,
     Breakdown,
@@ -616,3 +618,11 @@ def board_report(period: Period | str) -> Report:
         if period.quarter
         else _year(period, audited, score_counts, answers, counting, _sum_by(by_quarter, 0)),
     )
+
+
+def report_for(period: Period | str, edition: str) -> Report:
+    """The report for a period in an edition (BOARD or PUBLISHED); ValueError for others."""
+    if edition not in (BOARD, PUBLISHED):
+        raise ValueError(f"unknown edition {edition!r}")
+    board = board_report(period)
+    return board if edition == BOARD else published(board)

@@ -41,7 +41,7 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         """ "2026-Q4" or "2026"; anything else raises ValueError."""
-        found = PERIOD.match(text or "")
+        found = PERIOD.fullmatch(text or "")
         if not found or not 2000 <= int(found["year"]) <= 2999:
             raise ValueError("a period is a year like 2026 or a quarter like 2026-Q4")
         quarter = found["quarter"]
@@ -82,7 +82,7 @@ class Figure:
     def exact(cls, count: int, base: int | None = None) -> Figure:
         """A Board edition count, with its share of ``base`` when there is one."""
         percent = 100 * count / base if base else None
-        return cls(count, str(count), str(count), percent)
+        return cls(count, f"{count:,}", str(count), percent)
 
     @property
     def suppressed(self) -> bool:
