@@ -190,6 +190,11 @@ def _form(world, **changes) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def _version(client, path: str) -> str:
+    """The version of the record the form at ``path`` was opened on."""
+    return client.get(path).soup.find("input", attrs={"name": "version"})["value"]
+
+
 def _scores(codes: tuple[str, ...]) -> dict:
     return {f"score_{p.code}": s for p, s in zip(PRINCIPLES, codes, strict=True)}
 
@@ -254,9 +259,10 @@ def test_recording_saves_once_moves_the_case_on_and_logs_it(client, world):
     assert [(e.organisation_id, e.outcome) for e in meeting.escalations] == [
         (world["orgs"][1], "Lead reviewing")
     ]
-    # Saved again (a double click, a second tab): the same record, updated.
+    # Changed from the form as saved, then sent twice (a double click): one record, updated once.
     data = _form(
         world,
+        version=_version(client, path),
         score_empowerment="1",
         organisations_present=[str(o) for o in world["orgs"]],
         **_escalation(0, world["orgs"][1], outcome="Closed"),
@@ -273,13 +279,14 @@ def test_recording_saves_once_moves_the_case_on_and_logs_it(client, world):
     assert sorted(o.organisation_id for o in meeting.organisations) == sorted(world["orgs"])
     assert [e.escalated_by for e in meeting.escalations] == ["Jo Facilitator", "Sam Coordinator"]
     # An escalation removed: the record keeps the others.
-    assert client.submit(path, _form(world, **_escalation(0, world["orgs"][0]))).status_code == 303
+    removed = _form(world, version=_version(client, path), **_escalation(0, world["orgs"][0]))
+    assert client.submit(path, removed).status_code == 303
     fresh_session()
     assert db.session.scalar(select(func.count(Escalation.id))) == 1
     actions = db.session.scalars(
         select(AuditEvent.action).where(AuditEvent.action.like("meeting_%")).order_by(AuditEvent.id)
     ).all()
-    assert actions == ["meeting_recorded", "meeting_updated", "meeting_updated", "meeting_updated"]
+    assert actions == ["meeting_recorded", "meeting_updated", "meeting_updated"]
     # The form shows what was saved.
     page = client.get(path)
     checked = page.soup.find("input", attrs={"name": "score_empowerment", "checked": True})
@@ -288,6 +295,28 @@ def test_recording_saves_once_moves_the_case_on_and_logs_it(client, world):
     assert page.soup.select_one("input[name='escalations-0-escalated_by']")["value"] == (
         "Jo Facilitator"
     )
+
+
+def test_a_save_from_a_form_opened_before_another_save_is_refused_and_shows_theirs(client, world):
+    """Two tabs: the second saves over nothing; it is told, and shown the record as it is."""
+    sign_in(client, world["facilitator"])
+    path = BASE.format(id=world["case"]) + "/record"
+    opened = _version(client, path)  # both tabs open the empty form
+    assert client.submit(path, _form(world, version=opened, summary="First tab")).status_code == 303
+    page = client.submit(path, _form(world, version=opened, summary="Second tab"))
+    assert page.status_code == 409
+    assert "Someone else saved this meeting record" in page.soup.select_one("[role=alert]").text
+    assert page.soup.find("textarea", attrs={"name": "summary"}).text.strip() == "First tab"
+    fresh_session()
+    assert db.session.scalars(select(Meeting)).one().summary == "First tab"
+    # The form as now shown saves.
+    again = _form(world, version=_version(client, path), summary="Second tab")
+    assert client.submit(path, again).status_code == 303
+    fresh_session()
+    assert db.session.scalars(select(Meeting)).one().summary == "Second tab"
+    # A stale form whose record is the one saved (a resent form) is not a conflict.
+    resent = _form(world, version=opened, summary="Second tab")
+    assert client.submit(path, resent).status_code == 303
 
 
 def test_a_case_further_on_stays_where_it_is(client, world):
@@ -347,7 +376,7 @@ def test_the_record_shows_total_and_band_and_prints(client, world):
     assert "1 – Partially met" in text and "NA – Not applicable" in text
     # Too few scored: no band, said so.
     scores = _scores(("2", "NA", "NK", "NA", "1", "NA"))
-    client.submit(path, _form(world, **scores))
+    client.submit(path, _form(world, version=_version(client, path), **scores))
     text = " ".join(client.get(BASE.format(id=world["case"]) + "/minutes").soup.get_text().split())
     assert "3 out of 4" in text and "Too few scored" in text
 

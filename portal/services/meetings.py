@@ -155,6 +155,55 @@ def meeting_for(case: AuditCase) -> Meeting | None:
     return db.session.scalar(select(Meeting).where(Meeting.case_id == case.id))
 
 
+def version_of(meeting: Meeting | None) -> str:
+    """What a form opened now saves over: when the record was last saved ("" before it
+    exists). A form holding another version was opened before someone else saved."""
+    if meeting is None or meeting.recorded_at is None:
+        return ""
+    return meeting.recorded_at.isoformat()
+
+
+def record_of(meeting: Meeting) -> MeetingRecord:
+    """The saved record as a MeetingRecord, to compare with one given."""
+    return MeetingRecord(
+        held_on=meeting.held_on,
+        organisation_ids=[o.organisation_id for o in meeting.organisations],
+        scores={p.principle: p.score for p in meeting.principles},
+        narratives={p.principle: p.narrative for p in meeting.principles},
+        summary=meeting.summary,
+        learning_points=meeting.learning_points,
+        recommendations=meeting.recommendations,
+        practitioners_consulted=meeting.practitioners_consulted,
+        escalations=[
+            EscalationEntry(e.organisation_id, e.escalated_on, e.escalated_by, e.outcome)
+            for e in meeting.escalations
+        ],
+    )
+
+
+def _comparable(meeting_record: MeetingRecord) -> tuple:
+    """A record as save() would store it (text stripped, empty as None, no order in sets)."""
+    return (
+        meeting_record.held_on,
+        sorted(meeting_record.organisation_ids),
+        {code: meeting_record.scores.get(code) for code in PRINCIPLE_CODES},
+        {code: _text(meeting_record.narratives.get(code)) for code in PRINCIPLE_CODES},
+        _text(meeting_record.summary),
+        _text(meeting_record.learning_points),
+        _text(meeting_record.recommendations),
+        _text(meeting_record.practitioners_consulted),
+        [
+            (e.organisation_id, e.escalated_on, e.escalated_by.strip(), _text(e.outcome))
+            for e in meeting_record.escalations
+        ],
+    )
+
+
+def already_saved(meeting: Meeting | None, meeting_record: MeetingRecord) -> bool:
+    """Whether the record saved is exactly the one given (a double click or a resent form)."""
+    return meeting is not None and _comparable(record_of(meeting)) == _comparable(meeting_record)
+
+
 def agreed_scores(meeting: Meeting | None) -> dict[str, str]:
     """Principle code -> agreed score code, for the principles recorded."""
     if meeting is None:

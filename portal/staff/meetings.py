@@ -17,7 +17,7 @@ from flask import g, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSelect
-from wtforms import FieldList, Form, FormField, RadioField, SelectField
+from wtforms import FieldList, Form, FormField, HiddenField, RadioField, SelectField
 from wtforms.validators import AnyOf, InputRequired, Optional, ValidationError
 
 from ..audit_tool import ADULT_VOICE, PRINCIPLES, RETURN_FIELDS, SCORES
@@ -125,6 +125,7 @@ class MeetingForm(StrippedForm):
     """What the meeting agreed. The fields after organisations_present are added below, in
     the page's order: a score and a narrative for each principle, then the rest."""
 
+    version = HiddenField()  # meetings.version_of the record the form was opened on
     held_on = DateInputField(
         _l("Date the meeting was held"),
         past=True,
@@ -194,8 +195,9 @@ def _meeting_form(case: AuditCase, **kwargs) -> MeetingForm:
 def _stored_values(meeting) -> dict:
     """The saved record as the form holds it."""
     if meeting is None:
-        return {}
+        return {"version": ""}
     data = {
+        "version": meetings.version_of(meeting),
         "held_on": meeting.held_on,
         "organisations_present": [str(o.organisation_id) for o in meeting.organisations],
         "summary": meeting.summary,
@@ -271,13 +273,14 @@ def _index(value: str | None) -> int | None:
     return int(value)
 
 
-def _form_page(case: AuditCase, form: MeetingForm, status: int = 200):
+def _form_page(case: AuditCase, form: MeetingForm, status: int = 200, conflict: bool = False):
     returns = meetings.submitted_returns(case)
     return (
         render_template(
             "staff/meeting_form.html",
             case=case,
             form=form,
+            conflict=conflict,
             principles=PRINCIPLES,
             sides={s.code: s for s in meetings.side_by_side(returns)},
             max_escalations=MAX_ESCALATIONS,
@@ -307,6 +310,18 @@ def meeting_record_form(case_id: int):
     meeting_record = _record_from(form)
     one_at_a_time(case_id)
     case = db.session.get(AuditCase, case_id)
+    meeting = meetings.meeting_for(case)
+    if meetings.already_saved(meeting, meeting_record):
+        # A double click or a resent form: the first press saved it all.
+        db.session.rollback()
+        return redirect(url_for("staff.meeting_record", case_id=case_id, saved=1), 303)
+    if (form.version.data or "") != meetings.version_of(meeting):
+        # Saved by someone else (another tab) since this form was opened: show theirs rather
+        # than overwrite it.
+        db.session.rollback()
+        case = db.session.get(AuditCase, case_id)
+        form = _meeting_form(case, formdata=None, data=_stored_values(meetings.meeting_for(case)))
+        return _form_page(case, form, status=409, conflict=True)
     try:
         meetings.save(case, meeting_record, actor=current_user.actor)
     except meetings.InvalidMeeting:
