@@ -168,6 +168,7 @@ class Settings:
             "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
             "LANGUAGES": languages.CODES,
             "HSTS": production,
+            "REDIS_URL": redis_url,
             "RATELIMIT_STORAGE_URI": redis_url or "memory://",
             "RATELIMIT_ENABLED": _switch("RATELIMIT_ENABLED", production),
             "RATELIMIT_STRATEGY": "moving-window",
@@ -183,7 +184,50 @@ class Settings:
             "MAX_FORM_MEMORY_SIZE": 64 * 1024,
             "MAX_FORM_PARTS": 200,
             **delivery_settings(production),
+            **single_sign_on_settings(production),
         }
+
+
+STAFF_ROLES = ("admin", "coordinator", "facilitator", "learning_group")
+
+
+def single_sign_on_settings(production: bool) -> dict:
+    """Staff sign-in through the organisation's OpenID Connect provider (portal/staff/oidc.py),
+    on when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are all set. Half of them set is
+    a mistake that would leave staff with neither way in, so it stops the portal anywhere.
+
+    OIDC_ROLE_MAP pairs the provider's role values with the portal's roles, such as
+    "Portal.Admin=admin,Portal.Coordinator=coordinator"; when it is set, the role claim decides
+    each person's role at every sign-in, else the account's own role stands."""
+    names = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")
+    values = {name: _env(name) for name in names}
+    missing = [name for name, value in values.items() if not value]
+    if len(missing) not in (0, len(names)):
+        raise ConfigError(f"{', '.join(missing)} must be set as well for single sign-on")
+    issuer = (values["OIDC_ISSUER"] or "").rstrip("/")
+    if production and issuer and not issuer.startswith("https://"):
+        raise ConfigError("OIDC_ISSUER must be an https:// address in production")
+    role_map = {}
+    for pair in (_env("OIDC_ROLE_MAP") or "").split(","):
+        if not pair.strip():
+            continue
+        value, _sep, role = (part.strip() for part in pair.rpartition("="))
+        if not value or role not in STAFF_ROLES:
+            raise ConfigError(
+                "OIDC_ROLE_MAP must be pairs like Portal.Admin=admin, each naming one of "
+                + ", ".join(STAFF_ROLES)
+            )
+        role_map[value] = role
+    return {
+        "OIDC_ISSUER": issuer or None,
+        "OIDC_ORIGIN": "/".join(issuer.split("/")[:3]) if issuer else None,
+        "OIDC_CLIENT_ID": values["OIDC_CLIENT_ID"],
+        "OIDC_CLIENT_SECRET": values["OIDC_CLIENT_SECRET"],
+        "OIDC_ROLE_CLAIM": _env("OIDC_ROLE_CLAIM", "roles"),
+        "OIDC_ROLE_MAP": role_map,
+        # The button says "Sign in with <this>".
+        "OIDC_PROVIDER_NAME": _env("OIDC_PROVIDER_NAME", "your organisation's account"),
+    }
 
 
 PROVIDERS = ("development", "notify", "smtp")

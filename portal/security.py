@@ -35,7 +35,11 @@ def csrf_token() -> str:
     return g.csrf_token
 
 
-def content_security_policy(nonce: str) -> str:
+def content_security_policy(nonce: str, sign_in_origin: str | None = None) -> str:
+    """sign_in_origin: the identity provider's, when staff sign in through one: Chromium
+    applies form-action to where a form's response redirects, and the sign-in and sign-out
+    buttons redirect there."""
+    form_action = f"'self' {sign_in_origin}" if sign_in_origin else "'self'"
     return "; ".join(
         (
             "default-src 'self'",
@@ -46,7 +50,7 @@ def content_security_policy(nonce: str) -> str:
             "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'none'",
-            "form-action 'self'",
+            f"form-action {form_action}",
             "frame-ancestors 'none'",
         )
     )
@@ -54,7 +58,9 @@ def content_security_policy(nonce: str) -> str:
 
 def set_headers(response):
     headers = response.headers
-    headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+    headers["Content-Security-Policy"] = content_security_policy(
+        csp_nonce(), current_app.config.get("OIDC_ORIGIN")
+    )
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
     # Same origin only: Flask-WTF refuses an HTTPS form post without a same-origin Referer

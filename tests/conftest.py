@@ -95,3 +95,13 @@ def _empty_tables() -> None:
 @pytest.fixture
 def client(app) -> CheckingClient:
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID provider (npm oidc-provider, tests/oidc) for the portal at the tests'
+    PUBLIC_BASE_URL, started once and stopped at the end."""
+    from .oidc import running_provider
+
+    with running_provider("https://feedback.example.org") as provider:
+        yield provider

@@ -44,6 +44,8 @@ PASSWORD_MIN = 12
 PASSWORD_MAX = 128
 SESSION_KEY = "staff_sid"
 NOTICE_KEY = "staff_notice"
+# Set when the session began through the identity provider, so signing out ends its session too.
+SSO_KEY = "staff_sso"
 
 hasher = PasswordHasher()
 # Verified against when the email address is unknown, so a wrong address takes as long to
@@ -53,6 +55,11 @@ _DUMMY_HASH = hasher.hash(secrets.token_urlsafe(16))
 
 def sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
+
+
+def single_sign_on() -> bool:
+    """With an identity provider, only break-glass accounts may sign in with a password."""
+    return bool(current_app.config.get("OIDC_ISSUER"))
 
 
 def totp_required() -> bool:
@@ -195,6 +202,7 @@ def authenticate(email: str, password: str, code: str) -> SignIn:
         return SignIn(wait=wait)
     user = find_user(email)
     ok = _password_ok(user, password) and user is not None and user.active
+    ok = ok and (user.break_glass or not single_sign_on())
     if ok and (user.totp_confirmed or totp_required()):
         ok = user.totp_confirmed and use_code(user, code)
     if not ok:
@@ -212,8 +220,9 @@ def authenticate(email: str, password: str, code: str) -> SignIn:
 # --- Sessions ---------------------------------------------------------------------------------
 
 
-def start_session(user: StaffUser) -> None:
-    """A fresh Flask session (so a fresh CSRF token) holding only a random session id."""
+def start_session(user: StaffUser, single_sign_on: bool = False) -> None:
+    """A fresh Flask session (so a fresh CSRF token) holding only a random session id, and
+    whether it began at the identity provider."""
     now = utcnow()
     db.session.execute(
         delete(StaffSession).where(
@@ -229,6 +238,8 @@ def start_session(user: StaffUser) -> None:
     )
     session.clear()
     session[SESSION_KEY] = token
+    if single_sign_on:
+        session[SSO_KEY] = True
 
 
 def end_session() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -17,9 +17,9 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from ..extensions import db, limiter
 from ..locale import safe_next
 from ..models.events import record
-from . import access, auth, bp
+from . import access, auth, bp, oidc
 from .auth import PASSWORD_MAX, PASSWORD_MIN
-from .forms import StrippedForm
+from .forms import ActionForm, StrippedForm
 
 ALL_STAFF = ("admin", "coordinator", "facilitator", "learning_group")
 # Per address, counting failed sign-ins only: everyone in an office may share one address, and
@@ -138,17 +138,65 @@ def sign_in():
         form=form,
         notice=notice,
         totp_optional=not current_app.config["STAFF_REQUIRE_TOTP"],
+        single_sign_on=oidc.enabled(),
     )
     return page, status, headers
+
+
+def provider_unavailable():
+    return render_template("staff/sign_in_unavailable.html"), 503, {"Retry-After": "60"}
+
+
+@bp.post("/sign-in/provider")
+@limiter.limit(SIGN_IN_LIMIT)
+@access(public=True)
+def sign_in_provider():
+    """The "Sign in with ..." button: off to the identity provider, with the flow's secrets
+    kept server side (oidc.py)."""
+    if not oidc.enabled():
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("staff.sign_in"), 303)
+    try:
+        return oidc.start()
+    except oidc.ProviderDown:
+        return provider_unavailable()
+
+
+@bp.get("/sign-in/callback")
+@limiter.limit(SIGN_IN_LIMIT, deduct_when=lambda r: r.status_code != 303)
+@access(public=True)
+def sign_in_callback():
+    """Where the provider sends the browser back. A refusal or a failed check is a page of
+    its own, with no session; each is in the audit log (oidc.py)."""
+    if not oidc.enabled():
+        abort(404)
+    try:
+        outcome = oidc.finish()
+    except oidc.ProviderDown:
+        db.session.commit()
+        return provider_unavailable()
+    if outcome.user is None:
+        db.session.commit()
+        if outcome.refused:
+            page = render_template("staff/sign_in_refused.html", reason=outcome.refused)
+            return page, 403
+        return render_template("staff/sign_in_failed.html"), 400
+    auth.start_session(outcome.user, single_sign_on=True)
+    db.session.commit()
+    return redirect(home_for(outcome.user), 303)
 
 
 @bp.post("/sign-out")
 @access(*ALL_STAFF)
 def sign_out():
     record("staff_signed_out", actor=current_user.actor)
+    through_provider = session.get(auth.SSO_KEY) and oidc.enabled()
     auth.end_session()
     db.session.commit()
-    return redirect(url_for("staff.signed_out"), 303)
+    # The provider's own session ends too, else its next sign-in would need no password.
+    target = oidc.sign_out_url() if through_provider else None
+    return redirect(target or url_for("staff.signed_out"), 303)
 
 
 @bp.get("/signed-out")
