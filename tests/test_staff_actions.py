@@ -138,7 +138,7 @@ def test_an_action_is_added_from_the_case_page_with_the_meetings_recommendations
         select(Meeting.id).where(Meeting.case_id == case.id)
     )
     assert done.headers["Location"].startswith(f"/staff/actions/{action.id}")
-    listed = client.get(f"/staff/cases/{case.id}").soup.select_one("#actions ~ table")
+    listed = client.get(f"/staff/cases/{case.id}").soup.select_one("#case-actions")
     assert "Audit how the referral pathway" in listed.get_text()
     assert "Devon Police" in listed.get_text()
 

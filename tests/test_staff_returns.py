@@ -166,7 +166,7 @@ def test_states_opened_and_in_progress_and_an_expired_link(coordinator):
     started.expires_at = utcnow() - timedelta(days=1)
     db.session.commit()
     page = coordinator.get(f"/staff/cases/{case.id}")
-    tags = [t.get_text(strip=True) for t in page.soup.select("#returns ~ table .govuk-tag")]
+    tags = [t.get_text(strip=True) for t in page.soup.select("#organisations-involved .govuk-tag")]
     assert sorted(tags) == ["In progress", "Opened"]
     assert "Link expired" in page.soup.select_one("#returns").find_next("table").get_text()
 

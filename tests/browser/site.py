@@ -52,7 +52,9 @@ document.querySelector("#main-content form button.govuk-button:not([type=button]
 
 
 # What does not fit: the page scrolling sideways, anything sticking out past the edge of the
-# screen, or a box cutting off its own content. Visually hidden text (1px boxes) is skipped.
+# screen, or a box cutting off its own content. Visually hidden text (1px boxes) is skipped, and
+# so is what is inside a box that scrolls sideways by itself, if keyboard users can scroll it
+# too (a named region that takes focus: a wide data table, WCAG 1.4.10); the box must fit.
 REFLOW_JS = """
 const doc = document.documentElement;
 const width = doc.clientWidth;
@@ -61,9 +63,15 @@ if (doc.scrollWidth > width) found.push(`the page is ${doc.scrollWidth}px wide`)
 const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
   + (el.classList.length ? "." + [...el.classList].join(".") : "")
   + ` "${(el.textContent || "").trim().slice(0, 40)}"`;
+const scrolled = (from) => {
+  const box = from && from.closest('[role="region"][tabindex="0"]');
+  return Boolean(box) && ["auto", "scroll"].includes(getComputedStyle(box).overflowX)
+    && (box.hasAttribute("aria-labelledby") || box.hasAttribute("aria-label"));
+};
 for (const el of document.body.querySelectorAll("*")) {
   const style = getComputedStyle(el);
   if (style.display === "none" || style.visibility === "hidden") continue;
+  if (scrolled(el.parentElement)) continue;
   const box = el.getBoundingClientRect();
   if (box.width <= 1 || box.height <= 1) continue;
   if (el.closest(".govuk-visually-hidden, .govuk-skip-link:not(:focus)")) continue;
@@ -81,7 +89,7 @@ const range = document.createRange();
 for (let text = words.nextNode(); text && found.length < 5; text = words.nextNode()) {
   const parent = text.parentElement;
   if (!text.textContent.trim() || parent.closest(".govuk-visually-hidden")) continue;
-  if (parent.closest(".govuk-skip-link:not(:focus)")) continue;
+  if (parent.closest(".govuk-skip-link:not(:focus)") || scrolled(parent)) continue;
   range.selectNodeContents(text);
   const box = range.getBoundingClientRect();
   if (box.width && (box.right > width + 1 || box.left < -1)) {
