@@ -1,7 +1,7 @@
 """The staff back-office: one blueprint for coordinators, facilitators and administrators, one
 module per resource (cases, people, invitations, voice, recording, letters, outbox, accounts,
-audit_log, organisations, returns, sign_in; auth.py holds the sign-in mechanics, forms.py what
-the forms share).
+audit_log, organisations, returns, sign_in; auth.py holds the sign-in mechanics, oidc.py single
+sign-on through the organisation's identity provider, forms.py what the forms share).
 
 Every route declares who may use it with ``@access``; a route without a declaration is refused
 (deny by default), and tests/test_staff_authorisation.py fails when one is added.
@@ -82,6 +82,7 @@ def init_app(app: Flask) -> None:
         invitations,
         letters,
         meetings,
+        oidc,
         organisations,
         outbox,
         people,
@@ -93,6 +94,7 @@ def init_app(app: Flask) -> None:
     )
 
     app.config.setdefault("STAFF_REQUIRE_TOTP", app.config["PORTAL_ENV"] != "development")
+    oidc.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = None  # the StaffSession row is the session
     login_manager.request_loader(lambda _request: auth.load_signed_in_user())
