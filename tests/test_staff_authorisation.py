@@ -18,6 +18,8 @@ PUBLIC = {
     "staff.sign_in": "the sign-in page",
     "staff.signed_out": "says you have been signed out",
     "staff.set_up": "guarded by its one-time secret",
+    "staff.sign_in_provider": "sends the browser to the identity provider (404 without one)",
+    "staff.sign_in_callback": "the provider's answer, checked by state, PKCE and the ID token",
 }
 
 
