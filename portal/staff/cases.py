@@ -32,6 +32,7 @@ from ..models.cases import (
     CASE_STATUSES,
     CHANNELS,
     FORMATS,
+    OUTCOMES_ASKED,
     OUTCOMES_MET,
     RECIPIENTS,
 )
@@ -58,6 +59,7 @@ APPENDIX_1_FIELDS = (
     "referral_source",
     "presenting_concern",
     "agencies_involved",
+    "outcomes_asked",
     "outcomes_met",
     "cause_of_risk",
     "documents_reviewed",
@@ -119,6 +121,16 @@ class CaseForm(StrippedForm):
     referral_source = area_field(_l("Referral source"))
     presenting_concern = area_field(_l("Presenting concern"))
     agencies_involved = area_field(_l("Agencies involved"))
+    outcomes_asked = RadioField(
+        _l("Was the adult asked about the outcomes they wanted?"),
+        choices=list(OUTCOMES_ASKED.items()),
+        description=_l(
+            "Making Safeguarding Personal, as NHS England’s Safeguarding Adults Collection asks "
+            "it. Leave it unanswered if the records do not say."
+        ),
+        widget=GovRadioInput(),
+        validators=[Optional()],
+    )
     outcomes_met = RadioField(
         _l("Have outcomes been met?"),
         choices=list(OUTCOMES_MET.items()),
@@ -389,6 +401,8 @@ def _case_rows(case: AuditCase) -> list[dict]:
             )
         elif name == "outcomes_met":
             shown = text(str(OUTCOMES_MET[value]) if value in OUTCOMES_MET else None)
+        elif name == "outcomes_asked":
+            shown = text(str(OUTCOMES_ASKED[value]) if value in OUTCOMES_ASKED else None)
         elif name == "nhs_number" and value:
             shown = text(f"{value[:3]} {value[3:6]} {value[6:]}")
         else:
