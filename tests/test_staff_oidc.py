@@ -12,9 +12,10 @@ from portal.config import STAFF_ROLES, ConfigError, Settings
 from portal.extensions import db
 from portal.models import AuditEvent, StaffSession, StaffUser
 from portal.models.staff import ROLES
+from portal.staff import auth
 
 from .oidc import CLIENT_ID, PEOPLE, sign_in_at_provider
-from .staff_helpers import PASSWORD, code_for, fresh_session, make_user
+from .staff_helpers import PASSWORD, code_for, fresh_session, make_user, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -334,3 +335,40 @@ def test_half_set_single_sign_on_stops_the_portal(monkeypatch, env, message):
         monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=message):
         Settings(env="test").as_flask_config()
+
+
+def test_an_admin_makes_a_break_glass_account_and_can_undo_it(client, app):
+    admin = make_user("admin")
+    admin.break_glass = True
+    db.session.commit()
+    sign_in(client, admin)
+    response = client.submit(
+        "/staff/accounts/new",
+        {"email": "spare@example.org", "name": "Spare", "role": "admin", "break_glass": "yes"},
+    )
+    assert response.status_code == 200
+    fresh_session()
+    spare = auth.find_user("spare@example.org")
+    assert spare.break_glass
+    page = client.get("/staff/accounts")
+    assert "Break-glass" in page.get_data(as_text=True)
+    token = client.csrf_token("/staff/accounts")
+    client.post(f"/staff/accounts/{spare.id}/break-glass", data={"csrf_token": token})
+    fresh_session()
+    assert not db.session.get(StaffUser, spare.id).break_glass
+    assert [e.detail for e in events("staff_break_glass_off")] == [spare.actor]
+
+
+def test_without_single_sign_on_the_account_form_does_not_ask(client, app, monkeypatch):
+    for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"):
+        monkeypatch.delenv(name)
+    from portal import create_app
+
+    plain = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    plain.test_client_class = type(client)
+    browser = plain.test_client()
+    sign_in(browser, make_user("admin"))
+    page = browser.get("/staff/accounts/new")
+    assert not page.soup.find(attrs={"name": "break_glass"})
+    assert browser.post("/staff/sign-in/provider").status_code in (400, 404)
+    assert not browser.get("/staff/sign-in").soup.find("form", action="/staff/sign-in/provider")

@@ -1,4 +1,5 @@
-"""Staff accounts, for administrators: create one, give a new set-up link, deactivate."""
+"""Staff accounts, for administrators: create one, give a new set-up link, deactivate, and with
+single sign-on, keep password sign-in for a break-glass account."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from wtforms.validators import InputRequired, ValidationError
 from ..extensions import db
 from ..models import StaffUser
 from ..models.staff import ROLES
-from . import access, auth, bp
+from . import access, auth, bp, oidc
 from .audit_log import audit
 from .forms import ActionForm, StrippedForm, text_field
 
@@ -31,6 +32,21 @@ class StaffAccountForm(StrippedForm):
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select a role"))],
     )
+    # Only with single sign-on (account_new removes it otherwise).
+    break_glass = RadioField(
+        _l("Can this account sign in with a password when single sign-on is not working?"),
+        description=_l(
+            "Keep one or two administrators' accounts for this, so someone can still sign in "
+            "if the identity provider is down."
+        ),
+        choices=[
+            ("no", _l("No, only through single sign-on")),
+            ("yes", _l("Yes, it is a break-glass account")),
+        ],
+        default="no",
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select whether it can sign in with a password"))],
+    )
 
     def validate_email(self, field):
         try:
@@ -45,13 +61,20 @@ class StaffAccountForm(StrippedForm):
 @access(*ADMIN)
 def accounts():
     users = db.session.scalars(select(StaffUser).order_by(StaffUser.role, StaffUser.email)).all()
-    return render_template("staff/accounts.html", users=users, action_form=ActionForm())
+    return render_template(
+        "staff/accounts.html",
+        users=users,
+        action_form=ActionForm(),
+        single_sign_on=oidc.enabled(),
+    )
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
 @access(*ADMIN)
 def account_new():
     form = StaffAccountForm()
+    if not oidc.enabled():
+        del form.break_glass
     if form.validate_on_submit():
         if auth.find_user(form.email.data) is not None:
             form.email.errors.append(_("There is already an account with this email address"))
@@ -59,6 +82,9 @@ def account_new():
             user, link = auth.create_user(
                 form.email.data, form.role.data, form.name.data, actor=current_user.actor
             )
+            if "break_glass" in form and form.break_glass.data == "yes":
+                user.break_glass = True
+                audit("staff_break_glass_on", detail=user.actor)
             db.session.commit()
             return render_template("staff/account_link.html", user=user, link=link)
     return render_template("staff/account_form.html", form=form, back_url=url_for("staff.accounts"))
@@ -92,4 +118,17 @@ def account_deactivate(user_id: int):
         auth.end_all_sessions(user)
         audit("staff_deactivated", detail=user.actor)
         db.session.commit()
+    return redirect(url_for("staff.accounts"), 303)
+
+
+@bp.post("/accounts/<int:user_id>/break-glass")
+@access(*ADMIN)
+def account_break_glass(user_id: int):
+    """Keep (or stop) password sign-in for this account while single sign-on is on."""
+    user = _user(user_id)
+    user.break_glass = not user.break_glass
+    audit(
+        "staff_break_glass_on" if user.break_glass else "staff_break_glass_off", detail=user.actor
+    )
+    db.session.commit()
     return redirect(url_for("staff.accounts"), 303)
