@@ -62,10 +62,10 @@ class Provider:
 
 
 @contextmanager
-def running_provider(portal_url: str):
-    """provider.mjs on a free port, with the portal at ``portal_url`` as its client; stopped
-    afterwards."""
-    port = free_port()
+def running_provider(portal_url: str, port: int | None = None):
+    """provider.mjs on ``port`` (or a free one), with the portal at ``portal_url`` as its
+    client; stopped afterwards."""
+    port = port or free_port()
     env = {
         **os.environ,
         "PORT": str(port),
