@@ -108,6 +108,7 @@ def load() -> list[str]:
     lines.extend(load_returns(find_case(DEMO_CASES[0][0])))
     lines.extend(load_meeting(find_case(DEMO_CASES[0][0])))
     lines.extend(load_actions(find_case(DEMO_CASES[0][0])))
+    lines.extend(load_report())
     agency_link = sample_return_link(find_case(DEMO_CASES[1][0]))
     db.session.commit()
     lines.append("Sample adult link (a new one each run):")
@@ -249,3 +250,133 @@ def load_actions(case) -> list[str]:
         today + timedelta(days=21),
     )
     return [f"Added 2 actions for {case.reference}"]
+
+
+# The quarterly report's demo (issue 17): more audited cases, so every section of 2026-Q4's
+# report has figures (five cases with DEMO-001) and the year view has a third quarter.
+# Reference, quarter, theme, SG4a's "asked" code, outcomes met, agreed scores (audit_tool order),
+# and the adult's answers (consent decision; option index per question).
+DEMO_REPORT_CASES = (
+    ("DEMO-004", "2026-Q4", "Self-neglect", "asked_expressed", "yes", "222212", "agree", 0),
+    ("DEMO-005", "2026-Q4", "Financial abuse", "asked_expressed", "partly", "211121", "agree", 1),
+    ("DEMO-006", "2026-Q4", "Domestic abuse", "asked_not_expressed", None, "110NA11", "anon", 1),
+    ("DEMO-007", "2026-Q4", "Self-neglect", "not_asked", "no", "10011NK", "withdrawn", 2),
+    ("DEMO-008", "2026-Q3", "Self-neglect", "asked_expressed", "yes", "221222", "agree", 0),
+    ("DEMO-009", "2026-Q3", "Financial abuse", "dont_know", "not_known", "111101", "agree", 2),
+)
+DEMO_LEARNING = (
+    "Ask the adult at the start what they want to happen, and write it down in their words.",
+    "Agree one lead professional when more than two organisations are involved.",
+)
+DEMO_RECOMMENDATIONS = (
+    "Add a desired-outcomes prompt to the safeguarding concern form.",
+    "Share closure letters with every organisation at the meeting.",
+)
+
+
+def _demo_scores(text: str) -> tuple[str, ...]:
+    """ "110NA11" -> ("1", "1", "0", "NA", "1", "1")."""
+    scores, rest = [], text
+    while rest:
+        size = 2 if rest[:2] in ("NA", "NK") else 1
+        scores.append(rest[:size])
+        rest = rest[size:]
+    return tuple(scores)
+
+
+def _demo_answers(case, decision: str, pick: int, when) -> None:
+    """The adult's submitted answers for a demo case, as option codes."""
+    from datetime import timedelta
+
+    from . import links
+    from .answers.saving import new_reference
+    from .models import Answer, ConsentRecord, Participant, Response
+    from .questionnaire import QUESTIONS
+
+    person = Participant(case=case, role="adult", channel="letter", format="standard")
+    db.session.add(person)
+    db.session.flush()
+    invitation, _token = links.issue(person, actor="cli")
+    response = Response(
+        invitation_id=invitation.id,
+        reference=new_reference(),
+        status="submitted",
+        submitted_at=when,
+        respondent="representative" if pick == 2 else "adult",
+        format="easy_read" if pick == 1 else "standard",
+    )
+    db.session.add(response)
+    db.session.flush()
+    db.session.add(
+        ConsentRecord(
+            response_id=response.id,
+            decision="decline" if decision == "anon" else "agree",
+            declaration=decision != "anon",
+            anonymous_feedback="yes" if decision == "anon" else None,
+            withdrawn_at=when + timedelta(days=2) if decision == "withdrawn" else None,
+            withdrawn_via="phone" if decision == "withdrawn" else None,
+        )
+    )
+    for question in QUESTIONS:
+        options = [o.code for o in question.fields[0].options]
+        db.session.add(
+            Answer(
+                response_id=response.id,
+                question_id=question.id,
+                codes=options[min(pick, len(options) - 1)] if options else "",
+            )
+        )
+
+
+def load_report() -> list[str]:
+    """Audited demo cases with returns, a meeting, the adult's answers and an action each, and
+    their text checked, so the quarterly report has every section filled in; DEMO-001's
+    meeting text is checked too, but one action is left waiting for a check."""
+    from datetime import UTC, date, datetime, time, timedelta
+
+    from .audit_tool import PRINCIPLE_CODES
+    from .models import StaffUser
+    from .services import text_checks
+
+    checker = db.session.scalar(db.select(StaffUser).filter_by(email="coordinator@example.org"))
+    made = []
+    for number, (reference, quarter, theme, asked, met, scores, decision, pick) in enumerate(
+        DEMO_REPORT_CASES
+    ):
+        if reference_taken(reference):
+            continue
+        case = create_case(reference, quarter, theme, outcomes_asked=asked, outcomes_met=met)
+        year, q = int(quarter[:4]), int(quarter[-1])
+        held = min(date(year, 3 * q - 1, 20), date.today() - timedelta(days=3))
+        load_returns(case)
+        for request in returns.requests_for(case):
+            request.submitted_at = datetime.combine(held - timedelta(days=5), time(10), UTC)
+        present = [r.organisation_id for r in returns.requests_for(case)]
+        meetings.save(
+            case,
+            meetings.MeetingRecord(
+                held_on=held,
+                organisation_ids=present,
+                scores=dict(zip(PRINCIPLE_CODES, _demo_scores(scores), strict=True)),
+                learning_points=DEMO_LEARNING[number % 2],
+                recommendations=DEMO_RECOMMENDATIONS[number % 2],
+            ),
+            actor="cli",
+        )
+        _demo_answers(case, decision, pick, datetime.combine(held, time(9), UTC))
+        actions.create(
+            case,
+            DEMO_RECOMMENDATIONS[number % 2],
+            present[number % len(present)],
+            "Safeguarding adults lead",
+            held + timedelta(days=90),
+            status=("open", "in_progress", "done")[number % 3],
+        )
+        made.append(reference)
+    db.session.flush()
+    if made and checker is not None:
+        for piece in text_checks.waiting()[1:]:  # one left for the checks page to show
+            text_checks.check(piece.key, piece.digest, checker.id)
+    if not made:
+        return []
+    return [f"Added audited cases for the quarterly report: {', '.join(made)}"]
