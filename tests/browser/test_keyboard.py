@@ -2,7 +2,8 @@
 and typing. No clicks. At every stop, focus must be visible (GOV.UK's yellow focus indicator on
 the element, its label's radio or checkbox, or an outline); the skip link must reach the main
 content; after a mistake the error summary must get focus; and pressing Shift three times must
-leave the page at once ("Exit this page")."""
+leave the page at once ("Exit this page"). The agency's return and the staff side's audit (case,
+return request, meeting record, action) are done the same way."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ class Keyboard:
         assert problem is None, f"{self.site.path}: {problem}"
         self.stops += 1
 
-    def tab_to(self, css: str, back: bool = False, limit: int = 60) -> None:
+    def tab_to(self, css: str, back: bool = False, limit: int = 150) -> None:
         """Tab (or Shift+Tab) until ``css`` has focus, checking focus shows at every stop."""
         for _ in range(limit):
             if back:
@@ -219,4 +220,154 @@ def test_an_agency_return_by_keyboard(site):
     keys.carry_on()  # Submit return
     site.expect("/a/return/submitted")
     assert "7 out of 12" in site.find("main").text  # 2 + 1 x 5
+    assert keys.stops > 40
+
+
+def _staff_sign_in(keys, user) -> None:
+    """Sign in from the sign-in page with the keyboard alone."""
+    import pyotp
+
+    from ..staff_helpers import PASSWORD
+
+    site = keys.site
+    site.go("/staff/sign-in")
+    keys.press(Keys.TAB)
+    assert keys.active(".govuk-skip-link"), "the first Tab does not reach the skip link"
+    keys.focus_shows()
+    keys.type("input[name=email]", user["email"])
+    keys.type("input[name=password]", PASSWORD)
+    keys.type("input[name=code]", pyotp.TOTP(user["secret"]).now())
+    keys.carry_on()
+    assert site.path.startswith("/staff/") and not site.has_errors(), site.h1()
+
+
+def _staff_sign_out(keys) -> None:
+    keys.activate(".staff-sign-out button")
+    keys.site.expect("/staff/signed-out")
+
+
+def _choose(keys, css: str, label: str) -> None:
+    """A closed select: typing the start of an option's label chooses it."""
+    keys.tab_to(css)
+    keys.press(label)
+    chosen = keys.site.run(
+        "const s = document.querySelector(arguments[0]); return s.options[s.selectedIndex].text",
+        css,
+    )
+    assert chosen.startswith(label), f"{css}: typing chose {chosen!r}"
+
+
+def _date(keys, name: str, day: str, month: str, year: str) -> None:
+    """GOV.UK's three date boxes, one after another."""
+    keys.type(f"input[name={name}]", day)
+    for part in (month, year):
+        keys.press(Keys.TAB)
+        keys.focus_shows()
+        keys.press(part)
+
+
+def test_the_audit_by_keyboard_from_case_to_action(site):
+    """A coordinator creates a case and asks an organisation for its return, the facilitator
+    records the audit meeting, and another coordinator adds an action: keyboard alone, focus
+    visible at every stop, and each step stored."""
+    import uuid
+
+    from sqlalchemy import select
+
+    from portal.audit_tool import PRINCIPLES
+    from portal.extensions import db
+    from portal.models import Action, AuditCase, Meeting, ReturnRequest
+    from portal.services import organisations
+
+    from ..staff_helpers import make_user
+
+    tag = uuid.uuid4().hex[:6]
+    organisation_name = f"Keyboard Trust {tag}"
+    app = site.live.app
+    with app.app_context():
+        people = {}
+        for who, role in (
+            ("coordinator", "coordinator"),
+            ("facilitator", "facilitator"),
+            ("second", "coordinator"),
+        ):
+            user = make_user(role, email=f"keys-{who}-{tag}@example.org", name=f"{who} {tag}")
+            people[who] = {"email": user.email, "secret": user.totp_secret, "name": user.name}
+        organisations.create(organisation_name, "nhs", [f"k{tag}.nhs.uk"])
+        db.session.commit()
+        db.session.remove()
+    keys = Keyboard(site)
+    reference = f"KEYS-{tag}"
+
+    # A coordinator creates the case, with the facilitator, from the case list.
+    _staff_sign_in(keys, people["coordinator"])
+    keys.activate("main a[href$='/staff/cases/new']")
+    keys.type("input[name=reference]", reference)
+    keys.type("input[name=quarter]", "2026-Q4")
+    _choose(keys, "select[name=facilitator_id]", people["facilitator"]["name"])
+    keys.carry_on()
+    assert site.h1() == f"Case {reference}", site.h1()
+    case_path = site.path.split("?")[0]
+
+    # ... and asks the organisation for its return.
+    keys.activate("main a.govuk-button[href$='/returns/new']")
+    _choose(keys, "select[name=organisation_id]", organisation_name)
+    keys.type("input[name=contact_name]", "Kim Lead")
+    keys.type("input[name=contact_email]", f"kim@k{tag}.nhs.uk")
+    keys.tab_to("input[name=shared_identifiers]")
+    keys.press(Keys.SPACE)
+    keys.carry_on()
+    assert not site.has_errors(), site.find(".govuk-error-summary").text
+    _staff_sign_out(keys)
+
+    # The facilitator records the audit meeting: the case from their list, every score.
+    _staff_sign_in(keys, people["facilitator"])
+    keys.activate(f"main a[href='{case_path}']")
+    keys.activate("main a[href$='/audit-meeting']")  # the returns side by side
+    keys.activate("main a[href$='/audit-meeting/record']")
+    _date(keys, "held_on", "2", "12", "2026")
+    keys.tab_to("input[name=organisations_present]")
+    keys.press(Keys.SPACE)
+    for principle in PRINCIPLES:
+        keys.tab_to(f"input[name=score_{principle.code}]")
+        keys.press(Keys.ARROW_DOWN)  # moves to, and selects, the second score: 1
+        assert keys.active("input[value='1']:checked"), f"{principle.code}: arrow key"
+    keys.type("textarea[name=summary]", "Typed with the keyboard")
+    keys.type("textarea[name=recommendations]", "Review the referral pathway")
+    keys.activate("main button.govuk-button[name=save]")
+    assert not site.has_errors(), site.find(".govuk-error-summary").text
+    assert "saved=1" in site.path, site.path
+    _staff_sign_out(keys)
+
+    # Another coordinator adds an action from the case page.
+    _staff_sign_in(keys, people["second"])
+    keys.activate(f"main a[href='{case_path}']")
+    # On a phone, the organisations' table scrolls sideways in its own box: Tab reaches the
+    # box, and the arrow keys scroll it.
+    site.viewport(320)
+    region = ".app-table-container[aria-labelledby=organisations-involved-caption]"
+    keys.tab_to(region)
+    keys.press(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+    assert site.run(f"return document.querySelector('{region}').scrollLeft") > 0
+    site.cdp("Emulation.clearDeviceMetricsOverride")
+    keys.activate("main a[href$='/actions/new']")
+    keys.type("textarea[name=what]", "Review the referral pathway by keyboard")
+    _choose(keys, "select[name=owner_organisation_id]", organisation_name)
+    keys.type("input[name=lead]", "Head of Adult Safeguarding")
+    _date(keys, "due_on", "31", "3", "2027")
+    keys.carry_on()
+    assert not site.has_errors(), site.find(".govuk-error-summary").text
+    assert site.path.startswith("/staff/actions/"), site.path
+
+    with app.app_context():
+        case = db.session.scalar(select(AuditCase).where(AuditCase.reference == reference))
+        assert case.facilitator.email == people["facilitator"]["email"]
+        asked = db.session.scalar(select(ReturnRequest).where(ReturnRequest.case_id == case.id))
+        assert asked.contact_email == f"kim@k{tag}.nhs.uk"
+        meeting = db.session.scalar(select(Meeting).where(Meeting.case_id == case.id))
+        assert meeting.summary == "Typed with the keyboard"
+        action = db.session.scalar(select(Action).where(Action.case_id == case.id))
+        assert action.what == "Review the referral pathway by keyboard"
+        assert action.owner_organisation_id == asked.organisation_id
+        db.session.remove()
     assert keys.stops > 40
