@@ -490,7 +490,8 @@ def _learning(audited) -> Learning:
                 items.append(TextItem(kind, text))
             elif text:
                 waiting += 1
-    return Learning(items=tuple(items), waiting=waiting)
+    # The same words agreed at several meetings are said once.
+    return Learning(items=tuple(dict.fromkeys(items)), waiting=waiting)
 
 
 def _quarter_of(day) -> str:
