@@ -372,3 +372,43 @@ def test_without_single_sign_on_the_account_form_does_not_ask(client, app, monke
     assert not page.soup.find(attrs={"name": "break_glass"})
     assert browser.post("/staff/sign-in/provider").status_code in (400, 404)
     assert not browser.get("/staff/sign-in").soup.find("form", action="/staff/sign-in/provider")
+
+
+def test_with_redis_the_flow_is_kept_there_for_every_worker(client, app, monkeypatch):
+    """Production's store: a sign-in started by one worker finishes at another."""
+    import redis
+
+    from portal import create_app
+
+    url = "redis://127.0.0.1:6379/11"
+    monkeypatch.setenv("REDIS_URL", url)
+    workers = [
+        create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                "PUBLIC_BASE_URL": "https://feedback.example.org",
+                "RATELIMIT_STORAGE_URI": "memory://",
+            }
+        )
+        for _ in range(2)
+    ]
+    for worker in workers:
+        worker.test_client_class = type(client)
+    first, second = (worker.test_client() for worker in workers)
+    make_user("coordinator")
+    address = sign_in_at_provider(start(first), "coordinator")
+    state = parse_qs(urlsplit(address).query)["state"][0]
+    store = redis.Redis.from_url(url)
+    assert store.exists(f"_state_provider_{state}")
+    second.set_cookie("session", first.get_cookie("session").value)
+    assert come_back(second, address).status_code == 303
+    assert not store.exists(f"_state_provider_{state}")  # used once
+    assert sessions() == 1
+
+
+def test_production_wants_the_provider_over_https(monkeypatch):
+    monkeypatch.setenv("OIDC_ISSUER", "http://login.example.org")
+    from portal.config import single_sign_on_settings
+
+    with pytest.raises(ConfigError, match="https"):
+        single_sign_on_settings(production=True)
