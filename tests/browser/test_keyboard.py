@@ -348,7 +348,8 @@ def test_the_audit_by_keyboard_from_case_to_action(site):
     region = ".app-table-container[aria-labelledby=organisations-involved-caption]"
     keys.tab_to(region)
     keys.press(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
-    assert site.run(f"return document.querySelector('{region}').scrollLeft") > 0
+    scrolled = f"return document.querySelector('{region}').scrollLeft > 0"
+    WebDriverWait(site.driver, 5, 0.05).until(lambda d: site.run(scrolled))  # scrolls smoothly
     site.cdp("Emulation.clearDeviceMetricsOverride")
     keys.activate("main a[href$='/actions/new']")
     keys.type("textarea[name=what]", "Review the referral pathway by keyboard")
