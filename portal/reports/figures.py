@@ -300,13 +300,13 @@ def _responses(period: Period):
     """The period's submitted responses with their consent status, as SQL to count over."""
     return (
         select(
-            Response.id.label("response_id"),
             AuditCase.quarter,
             _consent_status().label("consent"),
             func.coalesce(ConsentRecord.anonymous_feedback, "").label("anonymous"),
             func.coalesce(Response.respondent, "adult").label("respondent"),
             Response.format,
             Response.language,
+            case((_answers_count(), 1), else_=0).label("counts"),
         )
         .join(Invitation, Invitation.id == Response.invitation_id)
         .join(AuditCase, AuditCase.id == Invitation.case_id)
@@ -316,23 +316,40 @@ def _responses(period: Period):
     )
 
 
-def _counting(responses):
+def _answers_count():
     """Whose answers count: consent given and not withdrawn, or declined with anonymous
-    feedback agreed."""
+    feedback agreed. On the columns themselves, so the planner can estimate it."""
+    consent = ConsentRecord
     return or_(
-        responses.c.consent == "given",
-        and_(responses.c.consent == "declined", responses.c.anonymous == "yes"),
+        and_(consent.decision == "agree", consent.withdrawn_at.is_(None)),
+        and_(consent.decision == "decline", consent.anonymous_feedback == "yes"),
     )
 
 
-def _answer_counts(responses) -> dict[tuple, int]:
+def _counted(grouped: dict[tuple, int]) -> Counter:
+    """Responses whose answers count, by quarter, from the grouped responses."""
+    counted: Counter = Counter()
+    for key, n in grouped.items():
+        if key[6]:
+            counted[key[0]] += n
+    return counted
+
+
+def _answer_counts(period: Period) -> dict[tuple, int]:
     """(quarter, question id, codes, written) -> answers, for the responses that count. Codes
     are grouped as stored, so question 11's ticks come as a few dozen combinations at most."""
     written = case((func.coalesce(Answer.comment, "") != "", 1), else_=0)
     return _grouped(
-        select(responses.c.quarter, Answer.question_id, Answer.codes, written.label("written"))
-        .join(responses, responses.c.response_id == Answer.response_id)
-        .where(_counting(responses))
+        select(AuditCase.quarter, Answer.question_id, Answer.codes, written.label("written"))
+        .join(Response, Response.id == Answer.response_id)
+        .join(Invitation, Invitation.id == Response.invitation_id)
+        .join(AuditCase, AuditCase.id == Invitation.case_id)
+        .join(ConsentRecord, ConsentRecord.response_id == Response.id)
+        .where(
+            AuditCase.quarter.in_(period.quarters),
+            Response.status == "submitted",
+            _answers_count(),
+        )
     )
 
 
@@ -379,19 +396,11 @@ def _question(question: Step, counts: Counter, base: int) -> Question:
     )
 
 
-def _voice(period: Period, answers: dict[tuple, int], counting: Counter) -> Voice:
-    responses = _responses(period)
-    grouped = _grouped(
-        select(
-            responses.c.consent,
-            responses.c.anonymous,
-            responses.c.respondent,
-            responses.c.format,
-            responses.c.language,
-        )
-    )
-    consent = _sum_by(grouped, 0)
-    anonymous_only = sum(n for key, n in grouped.items() if key[:2] == ("declined", "yes"))
+def _voice(period: Period, grouped: dict[tuple, int], answers: dict[tuple, int]) -> Voice:
+    """``grouped``: (quarter, consent, anonymous, respondent, format, language, counts) ->
+    responses."""
+    consent = _sum_by(grouped, 1)
+    anonymous_only = sum(n for key, n in grouped.items() if key[1:3] == ("declined", "yes"))
     sent = db.session.scalar(
         select(func.count())
         .select_from(Invitation)
@@ -404,19 +413,19 @@ def _voice(period: Period, answers: dict[tuple, int], counting: Counter) -> Voic
             or_(Invitation.revoked_at.is_(None), Response.id.is_not(None)),
         )
     )
-    base = sum(counting.values())
+    base = sum(_counted(grouped).values())
     questions = tuple(_question(q, _sum_by(_option_counts(q, answers), 1), base) for q in QUESTIONS)
-    languages = _sum_by(grouped, 4)
+    languages = _sum_by(grouped, 5)
     return Voice(
         invitations_sent=Figure.exact(sent or 0),
         responses=Figure.exact(sum(grouped.values())),
         consent=Breakdown.exact("Consent", CONSENT.items(), consent),
         anonymous_only=Figure.exact(anonymous_only),
         respondents=Breakdown.exact(
-            "Answered by", ((c, str(label)) for c, label in RECIPIENTS.items()), _sum_by(grouped, 2)
+            "Answered by", ((c, str(label)) for c, label in RECIPIENTS.items()), _sum_by(grouped, 3)
         ),
         formats=Breakdown.exact(
-            "Format", ((c, str(label)) for c, label in FORMATS.items()), _sum_by(grouped, 3)
+            "Format", ((c, str(label)) for c, label in FORMATS.items()), _sum_by(grouped, 4)
         ),
         languages=Breakdown.exact(
             "Language",
@@ -469,29 +478,28 @@ def _checked(text: str | None, digest: str | None) -> bool:
 
 
 def _learning(audited) -> Learning:
-    checks = {field: aliased(TextCheck) for field in TEXT_KINDS}
-    stmt = select(Meeting.learning_points, Meeting.recommendations).join(
-        audited, audited.c.meeting_id == Meeting.id
-    )
-    for field, check in checks.items():
-        stmt = stmt.add_columns(check.text_sha256).outerjoin(
-            check, and_(check.meeting_id == Meeting.id, check.field == field)
+    """The checked learning points and recommendations, and how many wait for a check. The
+    same words with the same check come once, counted, so each distinct text is hashed once."""
+    items: dict[TextItem, None] = {}
+    waiting = 0
+    for field, kind in TEXT_KINDS.items():
+        text = getattr(Meeting, field)
+        check = aliased(TextCheck)
+        rows = db.session.execute(
+            select(text, check.text_sha256, func.count(), func.min(Meeting.held_on))
+            .join(audited, audited.c.meeting_id == Meeting.id)
+            .outerjoin(check, and_(check.meeting_id == Meeting.id, check.field == field))
+            .where(text.is_not(None), text != "")
+            .group_by(text, check.text_sha256)
+            .order_by(func.min(Meeting.held_on), text)
         )
-    items, waiting = [], 0
-    # Each text is hashed to see that its check still holds: the report shows every checked one.
-    for learning, recommendation, learning_sha, recommendation_sha in db.session.execute(
-        stmt.order_by(Meeting.held_on, Meeting.id)
-    ):
-        for kind, text, digest in (
-            ("learning_point", learning, learning_sha),
-            ("recommendation", recommendation, recommendation_sha),
-        ):
-            if _checked(text, digest):
-                items.append(TextItem(kind, text))
-            elif text:
-                waiting += 1
+        for words, digest, count, _first in rows:
+            if _checked(words, digest):
+                items[TextItem(kind, words)] = None
+            else:
+                waiting += count
     # The same words agreed at several meetings are said once.
-    return Learning(items=tuple(dict.fromkeys(items)), waiting=waiting)
+    return Learning(items=tuple(items), waiting=waiting)
 
 
 def _quarter_of(day) -> str:
@@ -508,12 +516,13 @@ def _action_plan(period: Period) -> ActionPlan:
         .where(in_period)
         .order_by(Action.due_on, Action.id)
     )
+    labels = {code: str(label) for code, label in ACTION_STATUSES.items()}
     lines = [
         ActionLine(
             what=what if _checked(what, digest) else None,
             organisation=organisation,
             status=status,
-            status_label=str(ACTION_STATUSES.get(status, status)),
+            status_label=labels.get(status, status),
             due=_quarter_of(due_on),
         )
         for what, organisation, status, due_on, digest in rows
@@ -543,10 +552,10 @@ def _year(
     audited,
     score_counts: dict[tuple, int],
     answers: dict[tuple, int],
-    counting: Counter,
-    responses_by_quarter: Counter,
+    grouped: dict[tuple, int],
 ) -> YearView:
     quarters = period.quarters
+    counting, responses_by_quarter = _counted(grouped), _sum_by(grouped, 0)
     audited_by_quarter = _sum_by(_grouped(select(audited.c.quarter)), 0)
     principles = []
     for principle in PRINCIPLES:
@@ -597,14 +606,11 @@ def board_report(period: Period | str) -> Report:
     if isinstance(period, str):
         period = Period.parse(period)
     audited = _scored(period)
-    responses = _responses(period)
-    answers = _answer_counts(responses)
-    by_quarter = _grouped(
-        select(responses.c.quarter, case((_counting(responses), 1), else_=0).label("counts"))
-    )
-    counting = Counter({q: n for (q, counts), n in by_quarter.items() if counts})
+    answers = _answer_counts(period)
+    # (quarter, consent, anonymous, respondent, format, language, counts) -> responses.
+    grouped = _grouped(select(_responses(period)))
     score_counts = _score_counts(audited)
-    voice = _voice(period, answers, counting)
+    voice = _voice(period, grouped, answers)
     safer = next(q for q in voice.questions if q.id == "q8")
     return Report(
         period=period,
@@ -615,9 +621,7 @@ def board_report(period: Period | str) -> Report:
         msp=_msp(audited, safer),
         learning=_learning(audited),
         action_plan=_action_plan(period),
-        year=None
-        if period.quarter
-        else _year(period, audited, score_counts, answers, counting, _sum_by(by_quarter, 0)),
+        year=None if period.quarter else _year(period, audited, score_counts, answers, grouped),
     )
 
 
