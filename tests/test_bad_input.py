@@ -47,6 +47,7 @@ from portal.staff.organisations import OrganisationForm
 from portal.staff.outbox import RemindersForm
 from portal.staff.people import ParticipantForm
 from portal.staff.recording import RecordStartForm
+from portal.staff.reports import ReportChoiceForm
 from portal.staff.returns import ReturnRequestForm
 from portal.staff.sign_in import SetUpForm, SignInForm
 from portal.staff.voice import ConcernForm, WithdrawalForm
@@ -135,6 +136,8 @@ OPTIONS = {
 def test_every_staff_form_that_takes_a_post_is_fuzzed():
     fuzzed = {form for _path, form in STAFF_FORMS.values()}
     elsewhere = {StaffAccountForm, CaseFilterForm, AuditLogFilterForm, ActionFilterForm}
+    # The report chooser is a GET form, fuzzed in tests/test_staff_reports.py.
+    elsewhere |= {ReportChoiceForm}
     # Fuzzed with their own fixtures: tests/test_staff_organisations.py (as an administrator) and
     # tests/test_staff_returns.py (asking for a return on a case).
     elsewhere |= {OrganisationForm, ReturnRequestForm}

@@ -261,7 +261,8 @@ def stacked_bar_chart(
     y = 0.0
     x = 0.0
     for cat in cats:  # the legend: swatch, then "key label", flowing onto new lines
-        words = f"{cat.key} – {cat.label}" if cat.label != cat.key else cat.key
+        # "2 – Fully met", or the label alone when it names its key already ("2 Fully met").
+        words = cat.label if cat.label.startswith(cat.key) else f"{cat.key} – {cat.label}"
         need = 18 + text_width(words, SMALL) + 14
         if x and x + need > WIDTH:
             x, y = 0.0, y + SMALL + 10

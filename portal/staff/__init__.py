@@ -88,6 +88,7 @@ def init_app(app: Flask) -> None:
         people,
         recording,
         report_checks,
+        reports,
         returns,
         sign_in,
         voice,
