@@ -18,6 +18,15 @@ fi
 if ! command -v java >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
 fi
+# The report's tests read its PDFs' text with pdftotext (poppler-utils), as a person's tools would.
+if ! command -v pdftotext >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+  else
+    echo "pdftotext is missing (for the report's tests): sudo apt-get install poppler-utils" >&2
+  fi
+fi
 # The production test (tests/production) runs Debian's nginx in front of the portal, with
 # deploy/nginx.conf, as its own process on free ports (a system nginx apt may start is unused).
 # It lives in /usr/sbin, which a non-root PATH may lack.
