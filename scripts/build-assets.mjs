@@ -9,13 +9,19 @@ const out = "static/build";
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-const css = compile("frontend/portal.scss", {
-  loadPaths: ["node_modules"],
-  style: "compressed",
-  quietDeps: true,
-  silenceDeprecations: ["import"],
-});
-writeFileSync(`${out}/portal.css`, css.css);
+// Two stylesheets on the same components: portal.css (staff and agency pages, GOV.UK's colours)
+// and public.css (the adult's pages, on settings that put every text and control at 7:1).
+const sizes = [];
+for (const name of ["portal", "public"]) {
+  const css = compile(`frontend/${name}.scss`, {
+    loadPaths: ["node_modules"],
+    style: "compressed",
+    quietDeps: true,
+    silenceDeprecations: ["import"],
+  });
+  writeFileSync(`${out}/${name}.css`, css.css);
+  sizes.push(`${out}/${name}.css (${css.css.length} bytes)`);
+}
 
 // One small module with only the components we use, rather than all of GOV.UK Frontend.
 buildSync({
@@ -39,7 +45,7 @@ buildSync({
   legalComments: "none",
   logLevel: "warning",
 });
-console.log(`built ${out}/portal.css (${css.css.length} bytes), ${out}/app.js and ${out}/staff-timeout.js`);
+console.log(`built ${sizes.join(", ")}, ${out}/app.js and ${out}/staff-timeout.js`);
 
 // Pre-compressed copies that WhiteNoise serves to browsers that accept them, made here so that
 // every build has them.

@@ -21,6 +21,21 @@ def test_pages_load_versioned_assets_served_compressed_and_cacheable(client):
         assert served.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_the_adults_pages_have_the_enhanced_contrast_stylesheet(client):
+    """public.css (text and controls at 7:1) on the adult's pages, error pages included;
+    portal.css (GOV.UK's colours) on staff pages."""
+
+    def stylesheets(path):
+        links = client.get(path).soup.find_all("link", rel="stylesheet")
+        return [link["href"].split("?")[0] for link in links]
+
+    for path in ("/", "/code", "/accessibility", "/no-such-page"):
+        assert stylesheets(path) == ["/static/build/public.css"], path
+    assert stylesheets("/staff/sign-in") == ["/static/build/portal.css"]
+    css = client.get("/static/build/public.css").get_data(as_text=True)
+    assert "--govuk-link-colour:#16548a" in css.replace(" ", "")
+
+
 def test_only_one_script_is_loaded(client):
     scripts = client.get("/").soup.find_all("script", src=True)
     assert [s["src"].split("?")[0] for s in scripts] == ["/static/build/app.js"]
@@ -55,6 +70,6 @@ def test_every_static_file_is_one_a_page_or_the_css_loads(client, app):
 
     root = Path(app.static_folder)
     stored = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
-    assert {"build/portal.css", "build/app.js"} <= stored
+    assert {"build/portal.css", "build/public.css", "build/app.js"} <= stored
     for name in stored:
         assert re.sub(r"\.(gz|br)$", "", name) in loaded, f"static/{name} is served but not used"
