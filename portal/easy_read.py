@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
-from .questionnaire import EASY_READ, STEPS, Step, Text
+from .questionnaire import EASY_READ, FACES, STEPS, Step, Text
 from .static_files import asset_url
 
 
@@ -266,8 +267,9 @@ PAGES: dict[str, dict[str, tuple[Block, ...]]] = {
     },
 }
 
-# Pictures named in templates rather than here or in the definition.
-TEMPLATE_PICTURES = ("calendar",)  # the date on the consent page (templates/public/step.html)
+# Pictures named in templates rather than here or in the definition: the date on the consent
+# page (templates/public/step.html) and "Not happy?" in the Easy Read privacy notice.
+TEMPLATE_PICTURES = ("calendar", "sad_lady")
 
 
 def picture_url(name: str) -> str:
@@ -290,7 +292,8 @@ def step_pictures(step: Step) -> Iterator[str]:
 
 
 def pictures_used() -> list[str]:
-    """Every picture the portal shows, for the credits page and the tests."""
+    """Every Mulberry picture the portal shows, for the credits page and the tests (the feeling
+    scales' faces are our own, drawn inline)."""
     names: set[str] = set()
     for step in STEPS.values():
         names.update(step_pictures(step))
@@ -299,7 +302,7 @@ def pictures_used() -> list[str]:
             names.update(b.picture for b in part if isinstance(b, Block))
     names.update(b.picture for b in CONTACT.values() if isinstance(b, Block))
     names.update(TEMPLATE_PICTURES)
-    return sorted(names, key=str.lower)
+    return sorted(names - set(FACES), key=str.lower)
 
 
 def definition_texts() -> Iterator[tuple[str, object]]:
@@ -331,6 +334,20 @@ def page_texts() -> Iterator[tuple[str, object]]:
 
 
 def init_app(app: Flask) -> None:
+    # The faces' drawings, read once through the template loader: pages draw them inline, so that
+    # they take the text colour (and forced colours) and cost no request.
+    env = app.jinja_env
+    faces = {
+        # Our own drawings, as trusted as the templates beside them.
+        name: Markup(env.loader.get_source(env, f"public/faces/{name}.svg")[0].strip())  # noqa: S704
+        for name in FACES
+    }
+
     @app.context_processor
     def _easy_read():
-        return {"easy_pages": PAGES, "easy_contact": CONTACT, "picture_url": picture_url}
+        return {
+            "easy_pages": PAGES,
+            "easy_contact": CONTACT,
+            "picture_url": picture_url,
+            "faces": faces,
+        }

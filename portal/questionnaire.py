@@ -536,19 +536,13 @@ ANONYMOUS = Step(
 # Easy Read pictures for the answer scales: the same picture means the same step on every scale.
 ALL, MOST, LITTLE, NONE = "great", "good", "bad", "mistake_no_wrong"
 YES, NO, UNSURE = "correct", "mistake_no_wrong", "think_,_to"
-# Faces for the feeling scales: happy (q6, q7) and safer (q8).
-VERY_HAPPY, QUITE_HAPPY, NOT_VERY_HAPPY, NOT_AT_ALL_HAPPY = (
-    "laughing_lady",
-    "happy_lady",
-    "sad_lady",
-    "angry_lady",
-)
-A_LOT_SAFER, QUITE_SAFER, NOT_MUCH_SAFER, NOT_AT_ALL_SAFER = (
-    "serene_lady",
-    "happy_lady",
-    "worried_lady",
-    "afraid_lady",
-)
+# Faces for the 4-step feeling scales, happy (q6, q7) and safer (q8): our own drawings
+# (templates/public/faces/), not Mulberry's, whose faces differ by a few lines. Their mouths go
+# from a wide smile to a deep frown, so the steps differ in shape small, in grey and in forced
+# colours.
+FACES = ("face_wide_smile", "face_smile", "face_frown", "face_deep_frown")
+VERY_HAPPY, QUITE_HAPPY, NOT_VERY_HAPPY, NOT_AT_ALL_HAPPY = FACES
+A_LOT_SAFER, QUITE_SAFER, NOT_MUCH_SAFER, NOT_AT_ALL_SAFER = FACES
 
 
 def happy_scale(standard: tuple) -> tuple[Option, ...]:

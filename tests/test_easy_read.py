@@ -21,7 +21,7 @@ from portal.config import ROOT
 from portal.easy_read import definition_texts, page_texts, pictures_used
 from portal.extensions import db
 from portal.languages import CODES as LANGUAGE_CODES
-from portal.questionnaire import EASY_READ, QUESTIONS, STANDARD, STEPS
+from portal.questionnaire import EASY_READ, FACES, QUESTIONS, STANDARD, STEPS
 from portal.services.cases import create_case
 from portal.services.invitations import invite
 from portal.wording import say
@@ -30,6 +30,7 @@ from .helpers import CONSENT_AGREE, response_for
 
 MAX_WORDS = 15
 PICTURES = ROOT / "static" / "easy_read"
+FACE_FILES = ROOT / "templates" / "public" / "faces"
 # Words in capitals that are not acronyms.
 NOT_ACRONYMS = {"I", "OK"}
 
@@ -103,15 +104,32 @@ def assert_easy_read_page(page, min_pictures: int = 1) -> BeautifulSoup:
     soup = page.soup
     assert "app-easy-read" in soup.body["class"], page.request.path
     pictures = soup.select("main img.app-er-picture")
-    assert len(pictures) >= min_pictures, page.request.path
+    faces = soup.select("main .app-er-face")
+    assert len(pictures) + len(faces) >= min_pictures, page.request.path
     for img in pictures:
         assert img["alt"] == "", img
         name = Path(unquote(urlsplit(img["src"]).path)).name
         assert (PICTURES / name).is_file(), name
+    for face in faces:
+        assert face_in(face.parent) in FACES
     for words in main_words(soup):
         assert not too_long(words), (page.request.path, too_long(words))
         assert not acronyms(words), (page.request.path, words)
     return soup
+
+
+def face_in(label) -> str | None:
+    """Which of the feeling scales' faces a label draws inline (the face's file, drawn in the
+    page), hidden from screen readers."""
+    svg = label.select_one(".app-er-picture.app-er-face > svg")
+    if svg is None:
+        return None
+    assert svg["aria-hidden"] == "true" and svg["focusable"] == "false"
+    for name in FACES:
+        drawn = BeautifulSoup((FACE_FILES / f"{name}.svg").read_text(), "html.parser").svg
+        if str(drawn) == str(svg):
+            return name
+    raise AssertionError(f"a face that is none of FACES: {svg}")
 
 
 def option_labels(soup: BeautifulSoup, field_id: str) -> dict[str, str]:
@@ -269,6 +287,9 @@ def test_the_whole_journey_in_easy_read(client):
             assert list(labels.values()) == [fill(o.text) for o in step.main.options]
             for option in step.main.options:
                 box = soup.select_one(f"input[name='{step.main.id}'][value='{option.code}']")
+                if option.picture in FACES:
+                    assert face_in(soup.select_one(f"label[for='{box['id']}']")) == option.picture
+                    continue
                 img = soup.select_one(f"label[for='{box['id']}'] img")
                 src = urlsplit(img["src"])
                 assert src.path.endswith(f"/{option.picture}.svg")
@@ -397,6 +418,42 @@ def test_service_pages_in_easy_read(client, app):
         assert soup.select("main img.app-er-picture")
         for text in main_words(soup):
             assert not too_long(text), (template, text)
+
+
+# --- The feeling scales' faces --------------------------------------------------------------
+
+FEELING_SCALES = ("q6", "q7", "q8")
+
+
+def test_the_feeling_scales_are_the_four_step_scales_with_faces():
+    for step in QUESTIONS:
+        pictures = [o.picture for o in step.main.options]
+        assert (step.id in FEELING_SCALES) == (pictures[:4] == list(FACES)), step.id
+    # Our own drawings, not Mulberry's: not served as pictures, not credited to Mulberry.
+    assert not set(FACES) & set(pictures_used())
+    assert {f"{name}.svg" for name in FACES} == {p.name for p in FACE_FILES.glob("*.svg")}
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_every_language_shows_the_faces_on_the_feeling_scales(client, lang):
+    case = create_case(f"CASE-FACES-{lang}")
+    path = urlsplit(invite(case, "adult", name="Sam Example", format=EASY_READ, language=lang))
+    db.session.commit()
+    client.submit(path.path)
+    client.submit("/feedback/who", {"respondent": "adult"})
+    client.submit("/feedback/consent", CONSENT_AGREE)
+    for step in QUESTIONS:
+        page = client.get(f"/feedback/{step.id}")
+        assert page.soup.html["lang"] == lang
+        labels = page.soup.select(".app-er-choices .govuk-radios__label")
+        faces = [face_in(label) for label in labels]
+        if step.id in FEELING_SCALES:
+            # One face to each step, in order, and the Mulberry picture for "not answered".
+            assert faces == [*FACES, None], step.id
+            assert labels[-1].select_one("img.app-er-picture")["alt"] == ""
+        else:
+            assert faces == [None] * len(labels), step.id
+        assert client.submit(f"/feedback/{step.id}", {}).status_code == 302
 
 
 # --- Choosing and switching the format ------------------------------------------------------
