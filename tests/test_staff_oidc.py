@@ -359,6 +359,21 @@ def test_an_admin_makes_a_break_glass_account_and_can_undo_it(client, app):
     assert [e.detail for e in events("staff_break_glass_off")] == [spare.actor]
 
 
+def test_an_account_for_single_sign_on_has_no_set_up_link(client, app):
+    admin = make_user("admin")
+    admin.break_glass = True
+    db.session.commit()
+    sign_in(client, admin)
+    response = client.submit(
+        "/staff/accounts/new",
+        {"email": "new@example.org", "name": "New", "role": "facilitator", "break_glass": "no"},
+    )
+    assert response.soup.h1.get_text(strip=True) == "Account created"
+    assert "/staff/set-up/" not in response.get_data(as_text=True)
+    fresh_session()
+    assert auth.find_user("new@example.org").setup_token_hash is None
+
+
 def test_without_single_sign_on_the_account_form_does_not_ask(client, app, monkeypatch):
     for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"):
         monkeypatch.delenv(name)

@@ -85,6 +85,10 @@ def account_new():
             if "break_glass" in form and form.break_glass.data == "yes":
                 user.break_glass = True
                 audit("staff_break_glass_on", detail=user.actor)
+            elif oidc.enabled():
+                # They sign in through the provider: a password would never be let in.
+                user.setup_token_hash = user.setup_expires_at = None
+                link = None
             db.session.commit()
             return render_template("staff/account_link.html", user=user, link=link)
     return render_template("staff/account_form.html", form=form, back_url=url_for("staff.accounts"))
