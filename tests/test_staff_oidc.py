@@ -427,3 +427,22 @@ def test_production_wants_the_provider_over_https(monkeypatch):
 
     with pytest.raises(ConfigError, match="https"):
         single_sign_on_settings(production=True)
+
+
+def test_without_a_role_map_the_accounts_role_stands(client, app, monkeypatch):
+    monkeypatch.delenv("OIDC_ROLE_MAP")
+    from portal import create_app
+
+    plain = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "PUBLIC_BASE_URL": "https://feedback.example.org",
+        }
+    )
+    plain.test_client_class = type(client)
+    browser = plain.test_client()
+    user = make_user("facilitator", email="admin@example.org")
+    assert through_provider(browser, "admin").status_code == 303  # the provider says admin
+    fresh_session()
+    assert db.session.get(StaffUser, user.id).role == "facilitator"
+    assert not events("staff_role_changed")
