@@ -16,8 +16,10 @@ from .model import Breakdown, Figure, Report, Trend
 
 @dataclass(frozen=True)
 class Table:
-    """A data table: a caption, column headings, and rows whose first cell heads the row."""
+    """A data table: its id (unique on the page), a caption, column headings, and rows whose
+    first cell heads the row."""
 
+    id: str
     caption: str
     head: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
@@ -68,13 +70,13 @@ def breakdown_finding(breakdown: Breakdown, noun: str) -> str:
     return f"The most common of the {noun} was “{cell.label}”: {_of(cell.count, breakdown.total)}."
 
 
-def breakdown_table(breakdown: Breakdown, caption: str, first: str) -> Table:
+def breakdown_table(table_id: str, breakdown: Breakdown, caption: str, first: str) -> Table:
     rows = [(c.label, c.count.text, _share(c.count)) for c in breakdown.cells]
     if not breakdown.multiple:
         rows.append(("Total", breakdown.total.text, ""))
     else:
         rows.append(("People answering (each may choose several)", breakdown.total.text, ""))
-    return Table(caption, (first, "Count", "Share"), tuple(rows))
+    return Table(table_id, caption, (first, "Count", "Share"), tuple(rows))
 
 
 def breakdown_exhibit(
@@ -83,7 +85,8 @@ def breakdown_exhibit(
     finding = breakdown_finding(breakdown, noun)
     bars = [Bar(c.label, c.count.value, c.count.text) for c in breakdown.cells]
     chart = bar_chart(chart_id, heading, finding, bars) if breakdown.cells else None
-    return Exhibit(heading, finding, chart, breakdown_table(breakdown, heading, first))
+    table = breakdown_table(f"table-{chart_id}", breakdown, heading, first)
+    return Exhibit(heading, finding, chart, table)
 
 
 def trend_exhibit(chart_id: str, trend: Trend) -> Exhibit:
@@ -124,6 +127,7 @@ def trend_exhibit(chart_id: str, trend: Trend) -> Exhibit:
         finding = f"No quarter has a share of “{trend.measure}” to show."
     chart = column_chart(chart_id, heading, finding, bars, top=100, unit="%")
     table = Table(
+        f"table-{chart_id}",
         heading,
         ("Quarter", trend.measure, "Out of", "Share"),
         tuple((p.quarter, p.count.text, p.base.text, _share(p.count)) for p in trend.points),
@@ -141,6 +145,7 @@ def _overview(report: Report) -> Section:
         "",
         None,
         Table(
+            "table-cases",
             "Cases and organisations",
             ("Measure", "Count"),
             (
@@ -186,6 +191,7 @@ def _scores(report: Report) -> Section:
         finding = "No principle was agreed as fully met in this period."
     heading = "Agreed scores for each principle"
     table = Table(
+        "table-chart-scores",
         heading,
         (
             "Principle",
@@ -225,6 +231,7 @@ def _scores(report: Report) -> Section:
         else "No organisation’s return differed from the agreed score."
     )
     diff_table = Table(
+        "table-chart-differences",
         diff_heading,
         (
             "Principle",
@@ -254,6 +261,7 @@ def _voice(report: Report) -> Section:
         "",
         None,
         Table(
+            "table-voice",
             "Invitations and responses",
             ("Measure", "Count"),
             (
@@ -336,6 +344,7 @@ def _year(report: Report) -> Section | None:
         "",
         None,
         Table(
+            "table-year",
             "Cases and responses by quarter",
             ("Quarter", "Cases audited", "Responses"),
             tuple(
