@@ -47,6 +47,7 @@ from portal.staff.organisations import OrganisationForm
 from portal.staff.outbox import RemindersForm
 from portal.staff.people import ParticipantForm
 from portal.staff.recording import RecordStartForm
+from portal.staff.report_checks import ChecksForm
 from portal.staff.reports import ReportChoiceForm
 from portal.staff.returns import ReturnRequestForm
 from portal.staff.sign_in import SetUpForm, SignInForm
@@ -122,6 +123,7 @@ STAFF_FORMS = {
     "action_new": ("/staff/cases/{case}/actions/new", NewActionForm),
     "action_status": ("/staff/actions/{action}/status", ActionStatusForm),
     "action_update": ("/staff/actions/{action}/updates", ActionUpdateForm),
+    "report_checks": ("/staff/reports/checks", ChecksForm),
 }
 # Pages where a 200 after a POST may be a success (a page showing a new link, a preview).
 SUCCESS_PAGES = {"set_up", "feedback_preview"}
