@@ -92,7 +92,7 @@ def breakdown_exhibit(
 def trend_exhibit(chart_id: str, trend: Trend) -> Exhibit:
     """One principle or question across the year: the share of ``trend.measure`` in each
     quarter, on an axis from 0 to 100%."""
-    heading = f"{trend.label}: {trend.measure}, by quarter"
+    heading = f"{trend.label} – “{trend.measure}”, by quarter"
 
     def words(point) -> str:
         if point.count.percent is not None:

@@ -274,6 +274,7 @@ def crawled(live, _driver) -> Crawled:
         visit("account set-up (error)")
         site.go("/staff/set-up/" + "x" * 43)
         visit("set-up link not working")
+        _report_cases(site)
         for role in ("coordinator", "admin", "facilitator", "learning_group"):
             site.cdp("Network.clearBrowserCookies")
             email, secret, password = _staff_setup(site, role)
@@ -283,6 +284,7 @@ def crawled(live, _driver) -> Crawled:
             if role == "coordinator":
                 _new_link_page(site, visit)
                 _new_return_link_page(site, visit)
+                _report_pages(site, visit)
     except Exception:  # noqa: BLE001 - reported by every test on this crawl
         result.error = f"the staff crawl stopped:\n{traceback.format_exc()}"
     finally:
@@ -311,6 +313,14 @@ def test_every_staff_page_passes_axe(crawled):
                 label.startswith(f"{role}: /staff/cases/") and label.endswith(page)
                 for label in seen
             ), (role, page, seen)
+    for role in ("coordinator", "admin", "learning_group"):
+        for shape in ("/staff/reports", "/staff/reports/N-QN", "/staff/reports/N-QN/published"):
+            assert any(
+                label.startswith(f"{role}: ") and _shape(label.split(": ", 1)[1]) == shape
+                for label in seen
+            ), (role, shape, seen)
+    assert "coordinator: a year's report, published edition" in seen, seen
+    assert "coordinator: choosing a report (error)" in seen, seen
     assert not crawled.axe, "axe found problems:\n" + "\n".join(crawled.axe)
 
 
@@ -334,6 +344,35 @@ def test_every_kind_of_staff_page_is_valid_html(crawled, tmp_path):
     assert not problems, f"{len(problems)} HTML errors in {len(pages)} kinds of staff page:\n" + (
         "\n".join(problems[:40])
     )
+
+
+def _report_cases(site) -> None:
+    """Audited cases that fill every section of the quarterly report (tests/report_support.py),
+    so the crawl reaches the report's pages from the list of periods that have cases."""
+    from portal.extensions import db
+
+    from ..report_support import seed
+
+    with site.live.app.app_context():
+        seed("2026-Q3", cases=3)
+        db.session.remove()
+
+
+def _report_pages(site, visit) -> None:
+    """A quarter and a year in both editions, and the chooser sent a period that is not one."""
+    for path, label in (
+        ("/staff/reports/2026-Q3", "a quarter's report"),
+        ("/staff/reports/2026-Q3/published", "a quarter's report, published edition"),
+        ("/staff/reports/2026", "a year's report"),
+        ("/staff/reports/2026/published", "a year's report, published edition"),
+    ):
+        site.go(path)
+        assert site.find("svg[role=img]"), path
+        visit(f"coordinator: {label}")
+    site.go("/staff/reports")
+    site.send({"period": "Quarter 5", "edition": "board"})
+    assert site.has_errors(), "a period that is not one is refused on the form"
+    visit("coordinator: choosing a report (error)")
 
 
 def _new_link_page(site, visit) -> None:
