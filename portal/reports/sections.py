@@ -58,7 +58,9 @@ def breakdown_finding(breakdown: Breakdown, noun: str) -> str:
     shown = [c for c in breakdown.cells if c.count.value]
     if not shown:
         if any(c.count.suppressed for c in breakdown.cells):
-            return f"Every count of {noun} is fewer than 5, so none is shown."
+            return (
+                f"Every count of {noun} is too small to show (fewer than 5, or hidden beside one)."
+            )
         return f"No {noun} in this period."
     top = max(c.count.value for c in shown)
     leaders = [c for c in shown if c.count.value == top]
@@ -187,6 +189,8 @@ def _scores(report: Report) -> Section:
             f" {worst[0].title} was least often fully met: "
             f"{_of(worst[1].count, worst[0].scores.total)}."
         )
+    elif any(c and c.count.suppressed for _p, c in fully):
+        finding = "Too few cases were fully met on any principle for the counts to be shown."
     else:
         finding = "No principle was agreed as fully met in this period."
     heading = "Agreed scores for each principle"
@@ -196,7 +200,7 @@ def _scores(report: Report) -> Section:
         (
             "Principle",
             *[
-                f"{c.code} {c.label}"
+                c.label  # "2 Fully met": the label names its score
                 for c in (s.principles[0].scores.cells if s.principles else ())
             ],
             "Cases",
