@@ -372,3 +372,57 @@ def test_the_audit_by_keyboard_from_case_to_action(site):
         assert action.owner_organisation_id == asked.organisation_id
         db.session.remove()
     assert keys.stops > 40
+
+
+def test_the_quarterly_report_by_keyboard(site):
+    """A member of the Learning & Improvement Group opens the report from the menu, is told of
+    a period that is not one (focus on the error summary), chooses the published edition of a
+    quarter, goes to a section from the contents, and at 320 px reaches a wide table's own
+    scroll box by Shift+Tab: keyboard alone, focus visible at every stop."""
+    import uuid
+
+    from portal.extensions import db
+
+    from ..report_support import seed
+    from ..staff_helpers import make_user
+
+    tag = uuid.uuid4().hex[:6]
+    with site.live.app.app_context():
+        seed("2026-Q2", cases=2)
+        user = make_user("learning_group", email=f"keys-report-{tag}@example.org")
+        reader = {"email": user.email, "secret": user.totp_secret}
+        db.session.remove()
+    keys = Keyboard(site)
+    _staff_sign_in(keys, reader)
+    keys.activate(".govuk-service-navigation a[href='/staff/reports']")
+    site.expect("/staff/reports")
+    keys.type("input[name=period]", "Quarter 2")
+    keys.carry_on()
+    assert site.has_errors()
+    assert keys.active(".govuk-error-summary"), "the error summary takes focus"
+    keys.tab_to("input[name=period]")
+    keys.press(Keys.END, *[Keys.BACKSPACE] * len("Quarter 2"), "2026-Q2")
+    keys.tab_to("input[name=edition][value=board]")
+    keys.press(Keys.ARROW_DOWN)
+    assert keys.active("input[name=edition][value=published]")
+    keys.focus_shows()
+    keys.carry_on()
+    site.expect("/staff/reports/2026-Q2/published")
+    keys.tab_to("a[href='#msp']")
+    keys.press(Keys.ENTER)  # a link within the page: no new page to wait for
+    assert site.run("return location.hash") == "#msp"
+    site.viewport(320, 800)
+    try:
+        # The agreed scores (seven columns) come before that section: Shift+Tab back to them.
+        keys.tab_to("[aria-labelledby='table-chart-scores-caption']", back=True)
+        box = "document.activeElement"
+        assert site.run(f"return {box}.scrollWidth > {box}.clientWidth"), "wide at 320 px"
+    finally:
+        site.cdp("Emulation.clearDeviceMetricsOverride")
+        site.driver.set_window_size(*site.DESKTOP)
+    # Sign out is in the menu above: Shift+Tab back to it past the report's tables.
+    keys.tab_to(".staff-sign-out button", back=True, limit=400)
+    old = site.find("html")
+    keys.press(Keys.ENTER)
+    site.wait_for_new_page(old)
+    site.expect("/staff/signed-out")
