@@ -8,7 +8,9 @@ from pathlib import Path
 from portal import audit_tool
 from portal.questionnaire import QUESTIONS_BY_ID
 
-SOURCE = Path(__file__).resolve().parents[2] / "shared" / "spec" / "000_4aca16a907b92f57.txt"
+# The source document as plain text (../shared/spec/000_4aca16a907b92f57.txt), kept with the
+# tests so that a clone anywhere can check the wording against it.
+SOURCE = Path(__file__).resolve().parent / "data" / "source_document.txt"
 
 
 def _normal(text: str) -> str:
