@@ -91,6 +91,11 @@ def breakdown_exhibit(
     return Exhibit(heading, finding, chart, table)
 
 
+def counts_exhibit(table_id: str, title: str, rows: tuple[tuple[str, str], ...]) -> Exhibit:
+    """A few counts of one kind as a table, with no chart or finding of their own."""
+    return Exhibit(title, "", None, Table(table_id, title, ("Measure", "Count"), rows))
+
+
 def trend_exhibit(chart_id: str, trend: Trend) -> Exhibit:
     """One principle or question across the year: the share of ``trend.measure`` in each
     quarter, on an axis from 0 to 100%."""
@@ -142,18 +147,12 @@ def trend_exhibit(chart_id: str, trend: Trend) -> Exhibit:
 
 def _overview(report: Report) -> Section:
     o = report.overview
-    facts = Exhibit(
+    facts = counts_exhibit(
+        "table-cases",
         "Cases and organisations",
-        "",
-        None,
-        Table(
-            "table-cases",
-            "Cases and organisations",
-            ("Measure", "Count"),
-            (
-                ("Cases audited", o.cases_audited.text),
-                ("Organisations asked for a return", o.organisations_invited.text),
-            ),
+        (
+            ("Cases audited", o.cases_audited.text),
+            ("Organisations asked for a return", o.organisations_invited.text),
         ),
     )
     return Section(
@@ -260,19 +259,13 @@ def _scores(report: Report) -> Section:
 
 def _voice(report: Report) -> Section:
     v = report.voice
-    facts = Exhibit(
+    facts = counts_exhibit(
+        "table-voice",
         "Invitations and responses",
-        "",
-        None,
-        Table(
-            "table-voice",
-            "Invitations and responses",
-            ("Measure", "Count"),
-            (
-                ("Invitations sent", v.invitations_sent.text),
-                ("Responses", v.responses.text),
-                ("Anonymous feedback only (consent declined)", v.anonymous_only.text),
-            ),
+        (
+            ("Invitations sent", v.invitations_sent.text),
+            ("Responses", v.responses.text),
+            ("Anonymous feedback only (consent declined)", v.anonymous_only.text),
         ),
     )
     exhibits = [

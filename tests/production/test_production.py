@@ -25,11 +25,13 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from portal.audit_tool import PRINCIPLES
 from portal.delivery import codes
 from portal.extensions import db
 from portal.links import hash_token
 from portal.models import Invitation, Participant
 from portal.questionnaire import EASY_READ, QUESTIONS
+from portal.services import organisations, returns
 from portal.services.cases import create_case
 from portal.services.invitations import invite
 
@@ -265,6 +267,46 @@ def test_staff_sign_in_invite_by_email_and_queue_a_feedback_letter(deployment, s
     assert "The feedback letter is queued." in site.find("main").text
     letter = delivered(deployment, FILE_TEMPLATE, email)
     assert letter["personalisation"]["link_to_file"]["file"], "no PDF attached to the email"
+
+
+def test_an_agency_completes_its_return_from_its_link(deployment, site, pages):
+    """Issue 16's agency return over https through nginx: the link, Start now (a POST with the
+    strict referrer check), every page saved, submitted once, then read-only."""
+    with deployment.app.app_context():
+        case = make_case("PROD-RETURN")
+        organisation = organisations.create("Production Police", "police", ["prod.police.uk"])
+        db.session.flush()
+        _request, token = returns.request_return(
+            case, organisation, "Jo Lead", "jo@prod.police.uk", ["name"], actor="cli"
+        )
+        db.session.commit()
+        link = returns.link_for(token)
+    assert link.startswith(deployment.url + "/a/")
+
+    site.driver.get(link)
+    pages.check("return link")
+    site.press()  # Start now
+    site.expect("/a/return/case")
+    pages.check("return case")
+    site.send({"desired_outcome": "To stay at home"})
+    for principle in PRINCIPLES:
+        site.expect(f"/a/return/principles/{principle.code}")
+        pages.check(f"return {principle.code}")
+        site.send({"considered": ["0", "1", "2", "3"], "narrative": "Recorded.", "score": "2"})
+    site.expect("/a/return/practitioners")
+    pages.check("return practitioners")
+    site.follow(site.find("main a.govuk-button"))  # Continue
+    site.expect("/a/return/summary")
+    site.send({"summary": "Joint working.", "learning_points": "Share plans sooner."})
+    site.expect("/a/return/check")
+    pages.check("return check")
+    site.press()  # Submit return
+    site.expect("/a/return/submitted")
+    pages.check("return submitted")
+    with deployment.app.app_context():
+        submitted = returns.find_by_token(token)
+        assert submitted.submitted_at is not None
+        assert [p.score for p in submitted.principles] == ["2"] * len(PRINCIPLES)
 
 
 def test_the_language_switch(site, pages):
