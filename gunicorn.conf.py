@@ -21,11 +21,12 @@ control_socket_disable = True
 def post_fork(server, worker):
     """No database connection opened before the fork is shared by two workers (SQLAlchemy's
     advice for forked processes)."""
-    from portal.extensions import db
+    from portal.database import engines
     from wsgi import app
 
-    with app.app_context():
-        db.engine.dispose(close=False)
+    for engine in engines(app):
+        engine.dispose(close=False)
+
 
 # Behind a proxy, X-Forwarded-* is trusted only as far as PROXY_HOPS says (portal/config.py).
 forwarded_allow_ips = "*" if os.environ.get("PROXY_HOPS", "0") != "0" else "127.0.0.1"

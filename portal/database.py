@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import select
 
-from flask import Flask, has_request_context, request
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from flask import Flask, current_app, has_request_context, request
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine, Result
 from sqlalchemy.exc import DisconnectionError
 
 from .extensions import db
@@ -83,18 +83,31 @@ def _on_checkout(dbapi_connection, _record, _proxy) -> None:
 def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _on_connect)
-        event.listen(engine, "begin", _on_begin)
-    elif engine.dialect.name == "postgresql":
-        event.listen(engine, "checkout", _on_checkout)
+    # The same database, its connections always in autocommit: see read().
+    reads = create_engine(
+        engine.url, isolation_level="AUTOCOMMIT", **app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
+    app.extensions["reads_engine"] = reads
+    for each in (engine, reads):
+        if each.dialect.name == "sqlite":
+            event.listen(each, "connect", _on_connect)
+            event.listen(each, "begin", _on_begin)
+        elif each.dialect.name == "postgresql":
+            event.listen(each, "checkout", _on_checkout)
 
 
-def read_without_transaction() -> None:
-    """Run the rest of this request's statements without a transaction (autocommit), if none has
-    begun: a page that reads everything it shows in one statement needs none, and on PostgreSQL
-    BEGIN and ROLLBACK were two of a question page's three round trips. The isolation level is
-    SQLAlchemy's execution option, undone when the connection goes back to the pool."""
-    session = db.session()
-    if not session.in_transaction():
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+def engines(app: Flask) -> tuple[Engine, Engine]:
+    """The app's engines: the one that writes (db.engine) and the one that only reads."""
+    with app.app_context():
+        return db.engine, app.extensions["reads_engine"]
+
+
+def read(statement, params: dict | None = None) -> Result:
+    """Run a statement that only reads, outside any transaction, through the session (ORM
+    objects it loads are the session's as usual). A page that reads everything it shows in one
+    statement needs no transaction: on PostgreSQL BEGIN and ROLLBACK were two of a question
+    page's three round trips. Its connections come from an engine of their own, always in
+    autocommit, so none is switched in and out of it per request."""
+    return db.session.execute(
+        statement, params or {}, bind_arguments={"bind": current_app.extensions["reads_engine"]}
+    )

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
+from .database import read
 from .extensions import db
 from .models import Invitation, Participant, utcnow
 from .models.events import record
@@ -50,17 +51,20 @@ def issue(participant: Participant, actor: str, expires_at: datetime | None = No
     return invitation, token
 
 
-def find(token: str, now: datetime | None = None) -> Invitation | None:
+def find(token: str, now: datetime | None = None, only_reading: bool = False) -> Invitation | None:
     """The live invitation for a token, or None for unknown, tampered, expired or revoked links
-    alike: callers show the same page whichever it was."""
+    alike: callers show the same page whichever it was. ``only_reading``: the request changes
+    nothing, so the query runs outside any transaction (database.read)."""
     if not token or len(token) != TOKEN_LENGTH:
         return None
-    invitation = db.session.scalar(
+    statement = (
         select(Invitation)
         .where(Invitation.token_hash == hash_token(token))
         # Every caller asks whether it has a response: read it in the same query.
         .options(joinedload(Invitation.response))
     )
+    found = read(statement) if only_reading else db.session.execute(statement)
+    invitation = found.scalar()
     if invitation is None or not invitation.usable(now or utcnow()):
         return None
     return invitation

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from ..answers.runner import allowed
 from ..answers.saving import Draft, new_reference
-from ..database import read_without_transaction
+from ..database import read
 from ..extensions import db
 from ..models import Answer, ConsentRecord, Invitation, Response, SavedPage, utcnow
 from ..questionnaire import Progress
@@ -134,11 +134,11 @@ def current_draft(
     inv_id, generation = ids
     whole = with_response or with_answers
     statement = (_ANSWERS if with_answers else _RESPONSE) if whole else _DRAFT
+    params = {"id": inv_id, "q": question_id}
     if for_saving:
-        statement = _FOR_SAVING[statement]
+        result = db.session.execute(_FOR_SAVING[statement], params)
     else:
-        read_without_transaction()
-    result = db.session.execute(statement, {"id": inv_id, "q": question_id})
+        result = read(statement, params)
     row = (result.unique() if whole else result).first()
     if row is None:
         return None

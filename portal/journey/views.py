@@ -24,7 +24,6 @@ from ..answers.forms import make_form
 from ..answers.runner import CHECK, allowed, next_page, previous_page, resume_page
 from ..answers.saving import answer_values, current_values, progress
 from ..answers.summary import summary_rows
-from ..database import read_without_transaction
 from ..extensions import db, limiter
 from ..locale import language
 from ..models import Invitation
@@ -48,9 +47,8 @@ LINK_LIMIT = "30 per minute;200 per hour"
 def start(token: str):
     """The link's page. It never changes anything: scanners in mail and text apps open links
     before people do, so beginning takes a button press (the POST below)."""
-    # It only reads, in one query (links.find), so it needs no transaction.
-    read_without_transaction()
-    invitation = links.find(token)
+    # It only reads, in one query, so it needs no transaction.
+    invitation = links.find(token, only_reading=True)
     if invitation is None:
         return render_template("public/link_not_working.html"), 404
     if "format" not in session:

@@ -96,7 +96,9 @@ def init_app(app: Flask) -> None:
 
     app.config.setdefault("STAFF_REQUIRE_TOTP", app.config["PORTAL_ENV"] != "development")
     oidc.init_app(app)
-    login_manager.init_app(app)
+    # current_user is given to staff templates below: Flask-Login's own context processor would
+    # look for a signed-in member of staff on every public page too.
+    login_manager.init_app(app, add_context_processor=False)
     login_manager.session_protection = None  # the StaffSession row is the session
     login_manager.request_loader(lambda _request: auth.load_signed_in_user())
 
@@ -105,6 +107,7 @@ def init_app(app: Flask) -> None:
         if request.blueprint != "staff":
             return {}
         return {
+            "current_user": current_user,
             "consent_label": voice.consent_label,
             "withdrawn_via_label": lambda code: WITHDRAWN_VIA.get(code, code or ""),
             "idle_seconds": int(auth.IDLE_TIMEOUT.total_seconds()),
