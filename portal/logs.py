@@ -31,7 +31,10 @@ def redact(text: str) -> str:
 def request_id() -> str:
     """This request's reference, such as 7KQD-M2XA (made on first use)."""
     if "request_id" not in g:
-        chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+        # One read of the system's randomness, not one a character: 256 is a multiple of the
+        # alphabet's 32 letters, so each byte picks a letter with no bias.
+        letters = len(REFERENCE_ALPHABET)
+        chars = "".join(REFERENCE_ALPHABET[byte % letters] for byte in secrets.token_bytes(8))
         g.request_id = f"{chars[:4]}-{chars[4:]}"
     return g.request_id
 
