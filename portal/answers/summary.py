@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, url_for
+from flask import current_app, g, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -24,17 +24,21 @@ SECTION_TITLES = {
 
 
 def _once(key: tuple, make: Callable[[], str]) -> str:
-    """The words ``make`` gives for ``key`` in this language and format, worked out once per app.
-    A row's label, its option words and its change link are the same for everyone who sees them
-    in that language and format (the catalogs, the board's names and the URL map are fixed while
-    the app runs); translating them and building the links was a third of check answers' time.
-    The keys are finite (pages, fields, options, languages, formats), so nothing is evicted."""
-    memo = current_app.extensions.setdefault("summary_wording", {})
-    full = (str(get_locale()), current_format(), *key)
-    words = memo.get(full)
+    """The words ``make`` gives for ``key`` in this request's language and format, worked out
+    once per app. A row's label, its option words and its change link are the same for everyone
+    who sees them in that language and format (the catalogs, the board's names and the URL map
+    are fixed while the app runs); translating them and building the links was a third of check
+    answers' time. The keys are finite (pages, fields, options, languages, formats), so nothing
+    is evicted."""
+    words = g.get("summary_words")
     if words is None:
-        words = memo[full] = make()
-    return words
+        # Looked up once a request: the language and format were a third of the lookups' time.
+        memo = current_app.extensions.setdefault("summary_wording", {})
+        words = g.summary_words = memo.setdefault((str(get_locale()), current_format()), {})
+    found = words.get(key)
+    if found is None:
+        found = words[key] = make()
+    return found
 
 
 def _option_words(step: Step, spec, code: str) -> str | None:
