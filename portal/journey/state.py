@@ -7,13 +7,14 @@ from the link bumps the generation in the database, which ends every older sessi
 from __future__ import annotations
 
 from enum import Enum
+from types import SimpleNamespace
 
 from flask import session
 from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from ..answers.runner import allowed
-from ..answers.saving import Draft, new_reference
+from ..answers.saving import Draft, Shown, new_reference
 from ..database import read
 from ..extensions import db
 from ..models import Answer, ConsentRecord, Invitation, Response, SavedPage, utcnow
@@ -99,19 +100,34 @@ _DRAFT = (
     )
     .where(_INVITATION.c.id == bindparam("id"))
 )
-# The other pages show more of the response: the response itself with its consent, read in the
-# same one query; check answers, the confirmation and sending with every answer too.
-_RESPONSE = (
+# The pages that only show the response read it as plain columns (answers.saving.Shown): the
+# response's own, its consent's (named consent_<column>), and for check answers and the
+# confirmation every answer's, a row each.
+_SHOWN = (
+    select(
+        _RESPONSE_T,
+        *(column.label(f"consent_{column.name}") for column in _CONSENT.c),
+        *_SESSION,
+    )
+    .join(_INVITATION, _INVITATION.c.id == _RESPONSE_T.c.invitation_id)
+    .outerjoin(_CONSENT, _CONSENT.c.response_id == _RESPONSE_T.c.id)
+    .where(_INVITATION.c.id == bindparam("id"))
+)
+_SHOWN_ANSWERS = _SHOWN.add_columns(
+    _ANSWER.c.question_id, _ANSWER.c.codes, _ANSWER.c.comment
+).outerjoin(_ANSWER, _ANSWER.c.response_id == _RESPONSE_T.c.id)
+# Saving a page: the draft, locking the response's row.
+_SAVING = _DRAFT.with_for_update(of=_RESPONSE_T)
+# Sending changes the response itself: it is read as ORM objects with its consent and every
+# answer, locking its row, and read afresh (saving writes past the ORM).
+_SENDING = (
     select(Response, *_SESSION)
     .join(Response.invitation)
-    .options(joinedload(Response.consent))
+    .options(joinedload(Response.consent), joinedload(Response.answers))
     .where(Invitation.id == bindparam("id"))
-    # Read afresh: saving writes past the ORM.
     .execution_options(populate_existing=True)
+    .with_for_update(of=_RESPONSE_T)
 )
-_ANSWERS = _RESPONSE.options(joinedload(Response.answers))
-# Each, locking the draft's row (built once, as saving is frequent).
-_FOR_SAVING = {q: q.with_for_update(of=_RESPONSE_T) for q in (_DRAFT, _RESPONSE, _ANSWERS)}
 
 
 def session_ids() -> tuple[int, int] | None:
@@ -131,27 +147,31 @@ def current_draft(
     """This browser's draft, if its session is still the live one, read in one query: with the
     saved answer to ``question_id`` if one is given, or ``with_response`` the response itself
     with its consent (``with_answers`` and every answer: loading them cost a page that shows
-    none as much again). ``for_saving`` locks the draft's row until the transaction ends, so
-    another tab's save or send waits for this one and then sees it (SQLite's writers wait at
-    BEGIN IMMEDIATE instead). Otherwise the page only reads, and its one query needs no
-    transaction."""
+    none as much again), as Shown. ``for_saving`` locks the draft's row until the transaction
+    ends, so another tab's save or send waits for this one and then sees it (SQLite's writers
+    wait at BEGIN IMMEDIATE instead); with ``with_answers`` (sending) the response is read as
+    the ORM objects that sending changes. Otherwise the page only reads, and its one query
+    needs no transaction."""
     ids = session_ids()
     if ids is None:
         return None
     inv_id, generation = ids
     whole = with_response or with_answers
-    statement = (_ANSWERS if with_answers else _RESPONSE) if whole else _DRAFT
     params = {"id": inv_id, "q": question_id}
     if for_saving:
-        result = db.session.execute(_FOR_SAVING[statement], params)
+        result = db.session.execute(_SENDING if whole else _SAVING, params)
+        row = (result.unique() if whole else result).first()
+        response = row.Response if whole and row is not None else None
+    elif whole:
+        rows = read(_SHOWN_ANSWERS if with_answers else _SHOWN, params).all()
+        row = rows[0] if rows else None
+        response = _shown(rows) if rows else None
     else:
-        result = read(statement, params)
-    row = (result.unique() if whole else result).first()
+        row, response = read(_DRAFT, params).first(), None
     if row is None:
         return None
     if row.session_generation != generation or row.revoked_at is not None:
         return None
-    response = row.Response if whole else None
     status = response.status if whole else row.status
     submitted = status == "submitted"
     # After submitting, the confirmation page still shows even if the link has expired.
@@ -180,6 +200,24 @@ def current_draft(
         ),
         answer=answer,
         whole=response,
+    )
+
+
+def _shown(rows: list) -> Shown:
+    """The response in rows of _SHOWN or _SHOWN_ANSWERS, as a page shows it."""
+    first = rows[0]._mapping
+    consent = None
+    if first["consent_id"] is not None:
+        consent = SimpleNamespace(**{c.name: first[f"consent_{c.name}"] for c in _CONSENT.c})
+    answers = {}
+    if "question_id" in first:
+        answers = {
+            row.question_id: SimpleNamespace(codes=row.codes, comment=row.comment)
+            for row in rows
+            if row.question_id is not None
+        }
+    return Shown(
+        columns={c.name: first[c] for c in _RESPONSE_T.c}, consent=consent, answers=answers
     )
 
 
