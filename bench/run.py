@@ -1295,10 +1295,16 @@ NOTES = """## Where the time went, and what was done
   what it shows in one statement (`portal/journey/state.py`): the draft with the saved answer
   (a question), with the response and its consent (who, consent, contact), or with every
   answer too (check answers, the confirmation); the pages saved are aggregated into its one
-  row. A page that only reads runs without a transaction (`read_without_transaction` in
-  `portal/database.py`, SQLAlchemy's AUTOCOMMIT isolation level), so each GET, the link's page
-  included, is one round trip: BEGIN and ROLLBACK were two of a question page's three, and
-  ROLLBACK also made psycopg drop its prepared statements. Saving a page (`save_page`,
+  row. A page that only reads runs without a transaction (`read` in `portal/database.py`: its
+  connections come from an engine of their own whose connections are always in SQLAlchemy's
+  AUTOCOMMIT isolation level), so each GET, the link's page included, is one round trip: BEGIN
+  and ROLLBACK were two of a question page's three, and ROLLBACK also made psycopg drop its
+  prepared statements. Switching the session's pooled connection into autocommit and back on
+  every request (as at first) cost about 0.1 ms a page. The statements are built on the tables
+  rather than the mapped classes, so they run on SQLAlchemy's Core path, and pages that only
+  show the response read it as plain values (`Shown` in `portal/answers/saving.py`): loading ORM
+  objects cost check answers about 0.7 ms of its read's 1.4 ms. Only sending, which changes the
+  response, loads it as ORM objects. Saving a page (`save_page`,
   `portal/journey/saving.py`) is one transaction on SQLAlchemy's public API: BEGIN, the draft
   read and locked, the values upserted, the response's format, language and time updated, the
   page's mark inserted (only the first time; it is only ever added), COMMIT: 6 round trips the
@@ -1313,13 +1319,29 @@ NOTES = """## Where the time went, and what was done
 - **Per-request framework work.** The session cookie's signer is built once (Flask made one,
   and tested it, on every request), Flask-Babel gets parsed locales, the long date is formatted
   once a day, and forms no longer check the CSRF token a second time after CSRFProtect.
+  Flask-Login's context processor no longer runs on public pages (it looked for a signed-in
+  member of staff on each; staff templates get `current_user` from the staff context), the
+  request's reference takes one read of the system's randomness (it took eight), and the
+  Content-Security-Policy is put together around its nonce from parts made once.
+- **Check answers and the confirmation.** Each row's label, option words and change link are
+  the same for everyone in a language and format, so they are worked out once per app
+  (`_once` in `portal/answers/summary.py`): translating them and building the links was a third
+  of check answers' time.
+- **The stack's own share.** `bench/floor.py` is the portal's app with one more view that does
+  only the bare app's read (or write). It reaches about 0.55 of the bare app: before a page does
+  anything of its own, gunicorn's handling and the access log's line are the same on both
+  sides, and the rest is Flask's request and response with the portal's hooks (the proxy fix,
+  WhiteNoise, Flask-Limiter's check, Flask-WTF's, locale selection, the security headers, the
+  request's reference) and SQLAlchemy's session around the statement. A page at 0.5 of the bare
+  read would have to cost almost nothing beyond that; a question page also opens the signed
+  session cookie, signs a fresh CSRF token, reads a larger row and fills in its cached page.
+  Its share of the stack's read (the last column) is what the page's own work leaves.
 - **What is left** on a question page: gunicorn's HTTP handling, Flask's request and session,
   signing a fresh CSRF token, Flask-Limiter's check of every request (no Redis call where no
   limit applies, but its filtering of limits is about 6% of a question page's CPU), the
   security headers, SQLAlchemy's session around the one query, and the page cache's key (the
   context processors run for it), against a reference that does only the query through the
-  driver. On check answers and the confirmation, building the rows (a translation and a URL
-  for each of up to 17) is about half of the page. A save also parses and validates its form
+  driver. A save also parses and validates its form
   and makes 4 to 6 round trips where the reference makes one; keeping what a save checks on
   the response row itself would make it 4 (an upsert and one UPDATE), but needs a migration.
 - **Why saves are measured against a durable write** (issue 15; issue 8 asked for 0.25 of
