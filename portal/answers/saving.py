@@ -70,9 +70,10 @@ class Draft:
     whole: Response | Shown | None = None
 
     def response(self) -> Response | Shown:
-        """The draft as ORM objects, for the pages that show or change more than this: the
-        response with its consent and answers, as read with the draft, or else in one query
-        (read afresh: saving writes past the ORM)."""
+        """The response with its consent and answers, for the pages that show or change more
+        than this: as read with the draft (Shown on a page that only shows it, ORM objects when
+        sending), or else as ORM objects in one query (read afresh: saving writes past the
+        ORM), for a save that sends."""
         if self.whole is not None:
             return self.whole
         return db.session.get(
