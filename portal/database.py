@@ -91,9 +91,12 @@ def init_app(app: Flask) -> None:
     for each in (engine, reads):
         if each.dialect.name == "sqlite":
             event.listen(each, "connect", _on_connect)
-            event.listen(each, "begin", _on_begin)
         elif each.dialect.name == "postgresql":
             event.listen(each, "checkout", _on_checkout)
+    if engine.dialect.name == "sqlite":
+        # Only the engine that writes begins transactions (SQLAlchemy still announces a begin
+        # on the autocommit engine, where there must be none).
+        event.listen(engine, "begin", _on_begin)
 
 
 def engines(app: Flask) -> tuple[Engine, Engine]:

@@ -4,13 +4,16 @@ of runner.py), and each page is tried before its turn, in its turn and off the r
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 
 import pytest
 from flask import session
 from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
 
 from portal.answers.saving import write_page
+from portal.database import engines
 from portal.extensions import db
 from portal.journey.state import current_draft
 from portal.models import Answer, Invitation, Response, SavedPage, utcnow
@@ -191,35 +194,53 @@ def test_pages_saved_from_the_same_reading_both_count(app, client):
     assert response.answer("q1").codes == "not_at_all" and len(response.answers) == 2
 
 
-def test_showing_a_page_never_writes(client):
+def test_showing_a_page_never_writes(app, client):
     """Mail scanners and browsers open pages unasked: only a POST (or Exit this page) writes,
-    and on SQLite no GET takes the write lock."""
+    and on SQLite no GET takes the write lock. Each journey page's GET is one statement, run on
+    the engine that only reads, in no transaction (database.read)."""
     path = new_link()
-    statements: list[str] = []
+    writer, reader = engines(app)
+    # Each statement: the engine, its first two words, and whether it ran in a transaction.
+    statements: list[tuple[Engine, list[str], bool]] = []
 
-    def note(_conn, _cursor, statement, *_args):
-        statements.append(statement.lstrip().split(None, 2)[:2])
+    def watch(engine):
+        def note(conn, _cursor, statement, *_args):
+            dbapi = conn.connection.dbapi_connection
+            in_transaction = (
+                dbapi.in_transaction
+                if isinstance(dbapi, sqlite3.Connection)
+                else not dbapi.autocommit
+            )
+            statements.append((engine, statement.lstrip().split(None, 2)[:2], in_transaction))
+
+        return note
+
+    listeners = {engine: watch(engine) for engine in (writer, reader)}
+
+    def shown(page: str) -> None:
+        statements.clear()
+        assert client.get(page).status_code == 200
+        assert _writes([words for _, words, _ in statements]) == [], page
+        assert [(engine, in_transaction) for engine, _, in_transaction in statements] == [
+            (reader, False)
+        ], (page, statements)
 
     client.get(path)
     begin(client, path)
-    event.listen(db.engine, "before_cursor_execute", note)
+    for engine, note in listeners.items():
+        event.listen(engine, "before_cursor_execute", note)
     try:
         for page, data in ROUTES["the adult agrees"][0]:
-            statements.clear()
-            assert client.get(f"/feedback/{page}").status_code == 200
-            assert client.get(f"/feedback/{page}?change=1").status_code == 200
-            assert _writes(statements) == [], page
+            shown(f"/feedback/{page}")
+            shown(f"/feedback/{page}?change=1")
             client.submit(f"/feedback/{page}", data)
         for page in ("/feedback/check", "/feedback/q1", path):
-            statements.clear()
-            assert client.get(page).status_code == 200
-            assert _writes(statements) == [], page
+            shown(page)
         client.submit("/feedback/check")
-        statements.clear()
-        assert client.get("/feedback/confirmation").status_code == 200
-        assert _writes(statements) == []
+        shown("/feedback/confirmation")
     finally:
-        event.remove(db.engine, "before_cursor_execute", note)
+        for engine, note in listeners.items():
+            event.remove(engine, "before_cursor_execute", note)
 
 
 def _writes(statements: list[list[str]]) -> list[list[str]]:
