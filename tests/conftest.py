@@ -14,6 +14,7 @@ from sqlalchemy import text
 os.environ["PORTAL_ENV"] = "test"
 
 from portal import create_app  # noqa: E402
+from portal.database import engines  # noqa: E402
 from portal.extensions import db  # noqa: E402
 
 from .checking_client import CheckingClient  # noqa: E402
@@ -79,7 +80,9 @@ def app(_database):
         yield app
         db.session.remove()
         _empty_tables()
-        db.engine.dispose()
+        # Both engines, the one that only reads included: each test's app has its own pools.
+        for engine in engines(app):
+            engine.dispose()
 
 
 def _empty_tables() -> None:

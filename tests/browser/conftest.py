@@ -14,6 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from portal import create_app
+from portal.database import engines
 from portal.extensions import db
 
 from ..conftest import _empty_tables
@@ -100,7 +101,8 @@ def live(_database):
     with server.app.app_context():
         db.session.remove()
         _empty_tables()
-        db.engine.dispose()
+        for engine in engines(server.app):
+            engine.dispose()
 
 
 @pytest.fixture(scope="session")
