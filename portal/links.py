@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from .database import read
@@ -51,19 +51,23 @@ def issue(participant: Participant, actor: str, expires_at: datetime | None = No
     return invitation, token
 
 
+# Built once: it runs on every link's page and Start now. Every caller asks whether the
+# invitation has a response, so it is read in the same query.
+_BY_TOKEN = (
+    select(Invitation)
+    .where(Invitation.token_hash == bindparam("hash"))
+    .options(joinedload(Invitation.response))
+)
+
+
 def find(token: str, now: datetime | None = None, only_reading: bool = False) -> Invitation | None:
     """The live invitation for a token, or None for unknown, tampered, expired or revoked links
     alike: callers show the same page whichever it was. ``only_reading``: the request changes
     nothing, so the query runs outside any transaction (database.read)."""
     if not token or len(token) != TOKEN_LENGTH:
         return None
-    statement = (
-        select(Invitation)
-        .where(Invitation.token_hash == hash_token(token))
-        # Every caller asks whether it has a response: read it in the same query.
-        .options(joinedload(Invitation.response))
-    )
-    found = read(statement) if only_reading else db.session.execute(statement)
+    params = {"hash": hash_token(token)}
+    found = read(_BY_TOKEN, params) if only_reading else db.session.execute(_BY_TOKEN, params)
     invitation = found.scalar()
     if invitation is None or not invitation.usable(now or utcnow()):
         return None

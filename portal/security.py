@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from functools import lru_cache
 
 from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
@@ -36,24 +35,25 @@ def csrf_token() -> str:
     return g.csrf_token
 
 
-@lru_cache(maxsize=8)
-def _policy_parts(sign_in_origin: str | None) -> tuple[str, str, str]:
-    """The policy around its two nonces, put together once per identity provider's origin."""
-    form_action = f"'self' {sign_in_origin}" if sign_in_origin else "'self'"
-    return (
-        "default-src 'self'; script-src 'self' 'nonce-",
-        "'; style-src 'self' 'nonce-",
-        "'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
-        f"base-uri 'none'; form-action {form_action}; frame-ancestors 'none'",
-    )
-
-
 def content_security_policy(nonce: str, sign_in_origin: str | None = None) -> str:
     """sign_in_origin: the identity provider's, when staff sign in through one: Chromium
     applies form-action to where a form's response redirects, and the sign-in and sign-out
     buttons redirect there."""
-    script, style, rest = _policy_parts(sign_in_origin)
-    return f"{script}{nonce}{style}{nonce}{rest}"
+    form_action = f"'self' {sign_in_origin}" if sign_in_origin else "'self'"
+    return "; ".join(
+        (
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            f"style-src 'self' 'nonce-{nonce}'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            f"form-action {form_action}",
+            "frame-ancestors 'none'",
+        )
+    )
 
 
 def set_headers(response):

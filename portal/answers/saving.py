@@ -9,7 +9,6 @@ page uses comes from its step's ``store``.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from functools import cache
@@ -33,22 +32,12 @@ def new_reference() -> str:
     return f"{chars[:4]}-{chars[4:]}"
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(SimpleNamespace):
     """A response as a page shows it, read as plain values rather than ORM objects (loading the
-    objects cost check answers a sixth of its time): its own columns (as attributes, like a
-    Response's), its consent's, and its answers by question. What current_values, summary_rows
-    and the confirmation read of a response; pages that change it use the Response itself."""
-
-    columns: Mapping[str, object]
-    consent: SimpleNamespace | None
-    answers: Mapping[str, SimpleNamespace]
-
-    def __getattr__(self, name: str):
-        try:
-            return self.columns[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    objects cost check answers a sixth of its time): its own columns as attributes, as a
+    Response has them, ``consent`` (a namespace of its columns, or None) and ``answers`` (by
+    question). What current_values, summary_rows and the confirmation read of a response; pages
+    that change it use the Response itself."""
 
     def answer(self, question_id: str) -> SimpleNamespace | None:
         return self.answers.get(question_id)

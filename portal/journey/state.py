@@ -216,9 +216,7 @@ def _shown(rows: list) -> Shown:
             for row in rows
             if row.question_id is not None
         }
-    return Shown(
-        columns={c.name: first[c] for c in _RESPONSE_T.c}, consent=consent, answers=answers
-    )
+    return Shown(**{c.name: first[c] for c in _RESPONSE_T.c}, consent=consent, answers=answers)
 
 
 def refusal(draft: Draft | None, page: str) -> Refusal | None:
