@@ -1320,9 +1320,8 @@ NOTES = """## Where the time went, and what was done
   and tested it, on every request), Flask-Babel gets parsed locales, the long date is formatted
   once a day, and forms no longer check the CSRF token a second time after CSRFProtect.
   Flask-Login's context processor no longer runs on public pages (it looked for a signed-in
-  member of staff on each; staff templates get `current_user` from the staff context), the
-  request's reference takes one read of the system's randomness (it took eight), and the
-  Content-Security-Policy is put together around its nonce from parts made once.
+  member of staff on each; staff templates get `current_user` from the staff context), and the
+  request's reference takes one read of the system's randomness (it took eight).
 - **Check answers and the confirmation.** Each row's label, option words and change link are
   the same for everyone in a language and format, so they are worked out once per app
   (`_once` in `portal/answers/summary.py`): translating them and building the links was a third
